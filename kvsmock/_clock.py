@@ -1,0 +1,64 @@
+"""Time and identifiers: the mock's clock, ARNs, versions and endpoint prefixes.
+
+Every timestamp comes from :func:`now`, read at call time, so freezegun and time-machine
+control it. Every id comes from the mock's seeded :class:`random.Random`, so a run with the
+same seed and the same calls gives the same ids.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import random
+import string
+import uuid
+
+_VERSION_ALPHABET = string.ascii_letters + string.digits
+#: Length of a stream or channel Version token; real ones are 20 mixed-case alphanumerics
+#: (AWS_BEHAVIOUR.md, "Version string").
+VERSION_LENGTH = 20
+
+
+def now() -> _dt.datetime:
+    """The current time, timezone-aware UTC, truncated to the millisecond as AWS reports it."""
+    t = _dt.datetime.now(_dt.timezone.utc)
+    return t.replace(microsecond=t.microsecond // 1000 * 1000)
+
+
+def epoch_millis(t: _dt.datetime) -> int:
+    """Milliseconds since the Unix epoch of an aware datetime."""
+    return (t - _EPOCH) // _ONE_MS
+
+
+def from_epoch_millis(ms: int) -> _dt.datetime:
+    """The aware UTC datetime of a millisecond epoch value."""
+    return _EPOCH + ms * _ONE_MS
+
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_ONE_MS = _dt.timedelta(milliseconds=1)
+
+
+def new_version(rng: random.Random) -> str:
+    """A Version token: 20 characters of ``[a-zA-Z0-9]`` (model shape ``Version``)."""
+    return "".join(rng.choices(_VERSION_ALPHABET, k=VERSION_LENGTH))
+
+
+def new_hex8(rng: random.Random) -> str:
+    """Eight lower-case hex digits, as in data endpoint hosts (``s-1e415f8b``)."""
+    return f"{rng.getrandbits(32):08x}"
+
+
+def new_request_id(rng: random.Random) -> str:
+    """A UUID4-shaped ``x-amzn-RequestId``."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def resource_arn(
+    partition: str, region: str, account: str, kind: str, name: str, created_ms: int
+) -> str:
+    """``arn:<partition>:kinesisvideo:<region>:<account>:<kind>/<name>/<creation epoch ms>``.
+
+    Source: AWS_BEHAVIOUR.md "Streams, ARNs and versions" (real ARNs end in the creation
+    time in milliseconds).
+    """
+    return f"arn:{partition}:kinesisvideo:{region}:{account}:{kind}/{name}/{created_ms}"

@@ -1,0 +1,143 @@
+"""The pipeline: (service, operation, HTTP request, mock) -> :class:`HttpReply`.
+
+route -> parse -> validate -> backend -> serialize, one way. Everything an operation needs
+from the model (codec, compiled validators, modeled errors, handler) is built on its first
+call and cached, so later calls only walk the values.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any, Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Protocol, Tuple
+
+from kvsmock import _clock, _model, _protocol, _validate
+from kvsmock.errors import ModelConformanceError, NotYetImplementedError, ServiceError
+from kvsmock.services import Handler, RequestContext, handler_for, implemented
+from kvsmock.state import Store
+
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
+DEFAULT_REGION = "us-east-1"
+
+
+class MockLike(Protocol):
+    """What the pipeline needs from a mock (see :class:`kvsmock.mock.KinesisVideoMock`)."""
+
+    strict: bool
+
+    def state(self, account_id: Optional[str] = ..., region: str = ...) -> Store: ...
+
+    def account_for(self, access_key_id: Optional[str]) -> str: ...
+
+    def new_request_id(self) -> str: ...
+
+
+class _Operation(NamedTuple):
+    service_name: str
+    name: str
+    codec: _protocol.OperationCodec
+    check_input: _validate.Check
+    check_output: Optional[_validate.Check]
+    errors: FrozenSet[str]
+    handler: Handler
+
+
+_operations: Dict[Tuple[str, str], _Operation] = {}
+_build_lock = threading.Lock()
+
+
+def _operation(service_id: str, operation: str) -> _Operation:
+    key = (service_id, operation)
+    found = _operations.get(key)
+    if found is not None:
+        return found
+    with _build_lock:
+        found = _operations.get(key)
+        if found is not None:
+            return found
+        service_name = _model.SERVICE_NAMES[service_id]
+        handler = handler_for(service_name, operation)
+        if handler is None:
+            raise NotYetImplementedError(
+                service_name,
+                operation,
+                implemented(service_name, list(_model.operation_names(service_name))),
+            )
+        model = _model.operation_model(service_name, operation)
+        out_shape = model.output_shape
+        built = _Operation(
+            service_name=service_name,
+            name=operation,
+            codec=_protocol.OperationCodec(service_name, operation),
+            check_input=_validate.compile_shape(model.input_shape),
+            check_output=(
+                _validate.compile_shape(out_shape, output=True) if out_shape is not None else None
+            ),
+            errors=_model.modeled_errors(service_name, operation),
+            handler=handler,
+        )
+        _operations[key] = built
+        return built
+
+
+def identity(headers: Mapping[str, Any], mock: MockLike) -> Tuple[str, str]:
+    """``(account_id, region)`` of a request, from its SigV4 ``Authorization`` scope.
+
+    The access key id maps to an account through the mock's ``accounts`` option (default
+    account otherwise); the region is the credential scope's, which also holds for
+    data-plane ``endpoint_url`` hosts. Unsigned requests fall back to ``us-east-1``.
+    """
+    auth = headers.get("Authorization")
+    if isinstance(auth, bytes):
+        auth = auth.decode("latin-1")
+    match = _CREDENTIAL.search(auth) if auth else None
+    if match is None:
+        return mock.account_for(None), DEFAULT_REGION
+    return mock.account_for(match.group(1)), match.group(2)
+
+
+def dispatch(
+    mock: MockLike,
+    service_id: str,
+    operation: str,
+    url: str,
+    headers: Mapping[str, Any],
+    body: bytes,
+) -> _protocol.HttpReply:
+    """Answer one request. Raises only for kvsmock's own faults (never for bad input)."""
+    op = _operation(service_id, operation)
+    request_id = mock.new_request_id()
+    try:
+        params = op.codec.parse(url, headers, body)
+    except _protocol.MalformedRequest as e:
+        return _protocol.error_reply(
+            op.service_name, "InvalidArgumentException", str(e), request_id
+        )
+    problems: List[str] = []
+    op.check_input(params, "", problems)
+    if problems:
+        return _protocol.error_reply(
+            op.service_name, "InvalidArgumentException", _validate.summary(problems), request_id
+        )
+    account_id, region = identity(headers, mock)
+    store = mock.state(account_id, region)
+    ctx = RequestContext(op.service_name, operation, account_id, region, _clock.now(), request_id)
+    try:
+        with store.lock:
+            result = op.handler(store, params, ctx)
+    except ServiceError as e:
+        if mock.strict and e.code not in op.errors:
+            raise ModelConformanceError(
+                f"{op.service_name}.{operation} raised {e.code}, which the model does not "
+                f"declare for it (declared: {', '.join(sorted(op.errors))})"
+            ) from e
+        return _protocol.error_reply(op.service_name, e.code, e.message, request_id)
+    if mock.strict and op.check_output is not None:
+        problems = []
+        op.check_output(result, "", problems)
+        if problems:
+            raise ModelConformanceError(
+                f"{op.service_name}.{operation} produced a result that breaks its output "
+                f"shape: {_validate.summary(problems)}"
+            )
+    return op.codec.reply(result, request_id)

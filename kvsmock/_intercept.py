@@ -1,0 +1,204 @@
+"""The only seam with botocore's request path: the ``before-send`` handler and the guard.
+
+Importing this module appends one handler per KVS service id to
+``botocore.handlers.BUILTIN_HANDLERS`` (sessions copy that list when they are created), so
+every client made afterwards routes ``before-send.<service-id>.<Operation>`` here. The
+handler is inert unless a mock is active; then the innermost active mock answers, and
+botocore still serializes, signs and parses as it does against AWS.
+
+While any mock is active, ``URLLib3Session.send`` is wrapped so that a botocore request no
+mock answered (another AWS service, an odd endpoint) is refused instead of sent, unless its
+host is loopback or allowed by the mock's ``allow_network``.
+"""
+
+from __future__ import annotations
+
+import io
+import ipaddress
+import sys
+import threading
+import weakref
+from fnmatch import fnmatch
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Union
+from urllib.parse import urlsplit
+
+from botocore import handlers as _handlers
+from botocore.awsrequest import AWSResponse, HTTPHeaders
+
+from kvsmock import _dispatch, _model, _protocol
+from kvsmock.errors import NetworkAccessBlocked
+
+#: Active mocks, innermost last. Process-wide; guarded by ``_lock``.
+_active: List[Any] = []
+_lock = threading.RLock()
+_UNIQUE_ID = "kvsmock-before-send"
+#: Where a request kvsmock answered is pointed afterwards, so that later ``before-send``
+#: handlers of other mocks (moto's) do not also act on it. Only done when moto is loaded.
+_ANSWERED_URL = "https://kvsmock.invalid/answered"
+
+
+class _RawBody:
+    """The ``raw`` of an ``AWSResponse``: ``read(amt)`` and ``stream()`` over the body."""
+
+    def __init__(self, body: Union[bytes, Iterable[bytes]]) -> None:
+        self._buffer = io.BytesIO(body) if isinstance(body, bytes) else None
+        self._chunks: Optional[Iterator[bytes]] = None if isinstance(body, bytes) else iter(body)
+        self._pending = b""
+
+    def read(self, amt: Optional[int] = None, **_: Any) -> bytes:
+        if self._buffer is not None:
+            return self._buffer.read(amt)
+        assert self._chunks is not None
+        out = [self._pending]
+        size = len(self._pending)
+        while amt is None or size < amt:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            out.append(chunk)
+            size += len(chunk)
+        data = b"".join(out)
+        if amt is None:
+            self._pending = b""
+            return data
+        self._pending = data[amt:]
+        return data[:amt]
+
+    def stream(self, amt: int = 1024 * 64, **_: Any) -> Iterator[bytes]:
+        while True:
+            chunk = self.read(amt)
+            if not chunk:
+                return
+            yield chunk
+
+    def close(self) -> None:
+        self._pending = b""
+
+
+def active_mock() -> Optional[Any]:
+    """The innermost active mock, or ``None``."""
+    stack = _active
+    return stack[-1] if stack else None
+
+
+def _before_send(request: Any, event_name: str, **_: Any) -> Optional[AWSResponse]:
+    stack = _active
+    if not stack:
+        return None
+    mock = stack[-1]
+    service_id, operation = event_name.split(".", 2)[1:]
+    reply = _dispatch.dispatch(
+        mock,
+        service_id,
+        operation,
+        request.url,
+        request.headers,
+        _protocol.decode_body(request.body),
+    )
+    headers = HTTPHeaders()
+    for key, value in reply.headers.items():
+        headers[key] = value
+    response = AWSResponse(request.url, reply.status, headers, _RawBody(reply.body))
+    if "moto" in sys.modules:
+        request.url = _ANSWERED_URL
+    return response
+
+
+_EVENTS = tuple(f"before-send.{service_id}" for service_id in _model.SERVICE_NAMES)
+for _event in _EVENTS:
+    _handlers.BUILTIN_HANDLERS.append((_event, _before_send, _handlers.REGISTER_FIRST))
+
+
+def _has_handler(emitter: Any) -> bool:
+    inner = getattr(emitter, "_emitter", emitter)  # EventAliaser wraps HierarchicalEmitter
+    try:
+        found = inner._handlers.prefix_search(_EVENTS[0] + ".DescribeStream")
+    except AttributeError:
+        return False
+    return _before_send in found
+
+
+def patch_emitter(emitter: Any) -> None:
+    """Register the handler on an event emitter that predates ``import kvsmock`` (idempotent)."""
+    if _has_handler(emitter):
+        return
+    for event in _EVENTS:
+        emitter.register_first(event, _before_send, unique_id=f"{_UNIQUE_ID}:{event}")
+
+
+_patched_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def patch_default_session() -> None:
+    """Make ``boto3.DEFAULT_SESSION`` route to kvsmock if it was created before the import.
+
+    The session is kept (no rebuilding, so its clients, caches and loaded models stay); the
+    handler is inert whenever no mock is active.
+    """
+    boto3 = sys.modules.get("boto3")
+    session = getattr(boto3, "DEFAULT_SESSION", None) if boto3 is not None else None
+    if session is None or session in _patched_sessions:
+        return
+    patch_emitter(session._session.get_component("event_emitter"))
+    _patched_sessions.add(session)
+
+
+# -- the network guard ---------------------------------------------------------------------
+
+_original_send: Optional[Callable[..., Any]] = None
+
+
+def _is_allowed(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return True
+    except ValueError:
+        pass
+    mock = active_mock()
+    allow = getattr(mock, "allow_network", False)
+    if allow is True:
+        return True
+    return any(fnmatch(host, pattern) for pattern in (allow or ()))
+
+
+def _guarded_send(self: Any, request: Any) -> Any:
+    if _active and not _is_allowed(request.url):
+        raise NetworkAccessBlocked(request.url)
+    assert _original_send is not None
+    return _original_send(self, request)
+
+
+def push(mock: Any, on_first: Callable[[], None]) -> None:
+    """Make ``mock`` the innermost active mock; ``on_first`` runs when none was active."""
+    global _original_send
+    with _lock:
+        if not _active:
+            from botocore.httpsession import URLLib3Session
+
+            on_first()
+            _original_send = URLLib3Session.send
+            URLLib3Session.send = _guarded_send  # type: ignore[method-assign]
+        _active.append(mock)
+    patch_default_session()
+
+
+def pop(mock: Any, on_last: Callable[[], None]) -> None:
+    """Deactivate ``mock``; ``on_last`` runs when it was the last active one."""
+    global _original_send
+    with _lock:
+        for i in range(len(_active) - 1, -1, -1):
+            if _active[i] is mock:
+                del _active[i]
+                break
+        else:
+            return
+        if not _active:
+            from botocore.httpsession import URLLib3Session
+
+            if _original_send is not None:
+                URLLib3Session.send = _original_send  # type: ignore[method-assign]
+                _original_send = None
+            on_last()

@@ -1,0 +1,103 @@
+"""Typed, cached facade over the installed botocore service models (loaded on first use).
+
+The botocore service model is kvsmock's single source of truth for operations, shapes,
+constraints, error codes and HTTP statuses. This is the only module that imports
+``botocore.loaders`` and ``botocore.model``; nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any, Dict, FrozenSet, Mapping, NamedTuple, Optional, Tuple
+
+#: botocore's hyphenized service id (the middle of ``before-send.<id>.<Operation>``) ->
+#: the service name passed to ``boto3.client``. Checked against the models by a test.
+SERVICE_NAMES: Mapping[str, str] = {
+    "kinesis-video": "kinesisvideo",
+    "kinesis-video-media": "kinesis-video-media",
+    "kinesis-video-archived-media": "kinesis-video-archived-media",
+    "kinesis-video-signaling": "kinesis-video-signaling",
+    "kinesis-video-webrtc-storage": "kinesis-video-webrtc-storage",
+}
+
+
+class ErrorInfo(NamedTuple):
+    """An error shape of one service: its HTTP status and the name of its message member."""
+
+    status: int
+    message_member: str
+
+
+@functools.cache
+def _loader() -> Any:
+    from botocore.loaders import create_loader
+
+    return create_loader()
+
+
+@functools.cache
+def service_model(service_name: str) -> Any:
+    """The ``botocore.model.ServiceModel`` of a KVS service name (``"kinesisvideo"``, ...)."""
+    from botocore.model import ServiceModel
+
+    data = _loader().load_service_model(service_name, "service-2")
+    return ServiceModel(data, service_name=service_name)
+
+
+def operation_model(service_name: str, operation: str) -> Any:
+    """The ``botocore.model.OperationModel``; raises ``OperationNotFoundError`` if unknown."""
+    return service_model(service_name).operation_model(operation)
+
+
+def operation_names(service_name: str) -> Tuple[str, ...]:
+    """All operation names the service model declares, in model order."""
+    return tuple(service_model(service_name).operation_names)
+
+
+@functools.cache
+def errors_of(service_name: str) -> Dict[str, ErrorInfo]:
+    """Every error shape of the service, by code, with the status its shape declares."""
+    model = service_model(service_name)
+    out: Dict[str, ErrorInfo] = {}
+    for shape in model.error_shapes:
+        status = int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
+        member = "message" if "message" in shape.members else "Message"
+        out[shape.name] = ErrorInfo(status, member)
+    return out
+
+
+@functools.cache
+def modeled_errors(service_name: str, operation: str) -> FrozenSet[str]:
+    """The error codes an operation declares in the model."""
+    return frozenset(s.name for s in operation_model(service_name, operation).error_shapes)
+
+
+@functools.cache
+def _partitions() -> Tuple[Tuple[Any, str, str], ...]:
+    data = _loader().load_data("endpoints")
+    return tuple(
+        (re.compile(p["regionRegex"]), p["partition"], p["dnsSuffix"]) for p in data["partitions"]
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def partition_of(region: str) -> Tuple[str, str]:
+    """``(partition, dnsSuffix)`` of a region, from botocore's endpoints data.
+
+    ``"us-east-1"`` gives ``("aws", "amazonaws.com")``; ``"cn-north-1"`` gives
+    ``("aws-cn", "amazonaws.com.cn")``. A region no partition claims falls back to ``aws``.
+    """
+    for pattern, partition, suffix in _partitions():
+        if pattern.match(region):
+            return partition, suffix
+    return "aws", "amazonaws.com"
+
+
+def output_payload_member(service_name: str, operation: str) -> Optional[str]:
+    """The output member bound to the raw HTTP body (``Payload`` of GetMedia), if any."""
+    shape = operation_model(service_name, operation).output_shape
+    if shape is None:
+        return None
+    payload: Optional[str] = shape.serialization.get("payload")
+    return payload

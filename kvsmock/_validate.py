@@ -1,0 +1,297 @@
+"""Server-side input constraints, compiled once per shape from the botocore service model.
+
+botocore's client checks only required members, minimums and types (and users can turn even
+that off with ``parameter_validation=False``). The service checks the rest: maximum lengths
+and sizes, patterns (whole-string match), enums and integer ranges. A validator here walks a
+value against its shape and collects AWS-style problems::
+
+    Value 'bad name!' at 'streamName' failed to satisfy constraint: Member must satisfy
+    regular expression pattern: [a-zA-Z0-9_.-]+
+
+:func:`compile_shape` builds a closure tree per shape; :mod:`kvsmock._dispatch` caches one per
+operation, so the per-call cost is a walk over the members present.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Callable, Dict, List, Optional
+
+#: ``check(value, path, problems)`` appends one message per broken constraint.
+Check = Callable[[Any, str, List[str]], None]
+
+#: Output members whose modeled pattern the real service's own values break (AWS_BEHAVIOUR.md:
+#: ``ContentType`` is ``^[a-zA-Z0-9_\\.\\-]+$`` but GetClip returns ``video/mp4``).
+_OUTPUT_PATTERN_EXEMPT = frozenset({"ContentType"})
+
+
+def render(value: Any) -> str:
+    """A value as the service's Java-based validator prints it (``null``, ``[a, b]``, ``{k=v}``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{render(k)}={render(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(render(v) for v in value) + "]"
+    if isinstance(value, bytes):
+        return f"java.nio.HeapByteBuffer[pos=0 lim={len(value)} cap={len(value)}]"
+    return str(value)
+
+
+def member_path(parent: str, member: str) -> str:
+    """The validator's path of a member: lower-camel names joined by dots (``tags.1.member``)."""
+    name = member[:1].lower() + member[1:]
+    return f"{parent}.{name}" if parent else name
+
+
+def _fail(problems: List[str], value: Any, path: str, constraint: str) -> None:
+    shown = "null" if value is None else f"'{render(value)}'"
+    problems.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
+
+
+def compile_pattern(pattern: str) -> Callable[[str], Any]:
+    """A whole-string matcher for a model pattern.
+
+    Patterns with Unicode property classes (``\\p{L}``), which Python's ``re`` rejects, are
+    compiled with the ``regex`` library, which implements them.
+    """
+    if "\\p{" in pattern:
+        import regex
+
+        return regex.compile(pattern).fullmatch
+    return re.compile(pattern).fullmatch
+
+
+def _type_ok(type_name: str, value: Any) -> bool:
+    if type_name == "string":
+        return isinstance(value, str)
+    if type_name in ("integer", "long"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if type_name in ("double", "float"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if type_name == "boolean":
+        return isinstance(value, bool)
+    if type_name == "timestamp":
+        return isinstance(value, _dt.datetime)
+    if type_name == "blob":
+        return isinstance(value, (bytes, bytearray)) or hasattr(value, "read")
+    if type_name == "structure":
+        return isinstance(value, dict)
+    if type_name == "list":
+        return isinstance(value, list)
+    if type_name == "map":
+        return isinstance(value, dict)
+    return True
+
+
+def compile_shape(shape: Any, output: bool = False) -> Check:
+    """Compile a ``botocore.model.Shape`` into a check of every constraint it declares.
+
+    Args:
+        shape: the shape to check values against.
+        output: check a result kvsmock produced (strict mode) rather than user input:
+            ``None`` counts as absent, and minimum sizes of lists and maps are not enforced
+            (empty lists and maps are normal in results).
+    """
+    memo: Dict[str, Check] = {}
+    return _compile(shape, output, memo)
+
+
+def _compile(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    key = shape.name
+    if key in memo:
+        return memo[key]
+    slot: List[Check] = []
+
+    def deferred(value: Any, path: str, problems: List[str]) -> None:
+        slot[0](value, path, problems)
+
+    memo[key] = deferred
+    check = _build(shape, output, memo)
+    slot.append(check)
+    memo[key] = check
+    return check
+
+
+def _build(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    type_name: str = shape.type_name
+    meta = shape.metadata
+    steps: List[Check] = []
+
+    def type_check(value: Any, path: str, problems: List[str]) -> bool:
+        if _type_ok(type_name, value):
+            return True
+        _fail(problems, value, path, f"Member must be of type {type_name}")
+        return False
+
+    if type_name == "string":
+        steps.extend(_string_steps(shape, output))
+    elif type_name in ("integer", "long", "double", "float"):
+        steps.extend(_range_steps(meta))
+    elif type_name == "blob":
+        steps.extend(_length_steps(meta, "length", output=output, collection=False))
+    elif type_name == "list":
+        steps.extend(_length_steps(meta, "length", output=output, collection=True))
+        item = _compile(shape.member, output, memo)
+
+        def items(value: List[Any], path: str, problems: List[str]) -> None:
+            for i, v in enumerate(value, 1):
+                item(v, f"{path}.{i}.member", problems)
+
+        steps.append(items)
+    elif type_name == "map":
+        steps.extend(_length_steps(meta, "length", output=output, collection=True))
+        key_check = _compile(shape.key, output, memo)
+        value_check = _compile(shape.value, output, memo)
+
+        def entries(value: Dict[Any, Any], path: str, problems: List[str]) -> None:
+            key_problems: List[str] = []
+            value_problems: List[str] = []
+            for k, v in value.items():
+                key_check(k, path, key_problems)
+                value_check(v, path, value_problems)
+            if key_problems:
+                _fail(
+                    problems,
+                    value,
+                    path,
+                    "Map keys must satisfy constraint: " + _constraints(key_problems),
+                )
+            if value_problems:
+                _fail(
+                    problems,
+                    value,
+                    path,
+                    "Map value must satisfy constraint: " + _constraints(value_problems),
+                )
+
+        steps.append(entries)
+    elif type_name == "structure":
+        steps.append(_structure_step(shape, output, memo))
+
+    def check(value: Any, path: str, problems: List[str]) -> None:
+        if not type_check(value, path, problems):
+            return
+        for step in steps:
+            step(value, path, problems)
+
+    return check
+
+
+def _constraints(problems: List[str]) -> str:
+    seen: Dict[str, None] = {}
+    for p in problems:
+        seen[p.split("failed to satisfy constraint: ", 1)[-1]] = None
+    return "[" + ", ".join(seen) + "]"
+
+
+def _string_steps(shape: Any, output: bool) -> List[Check]:
+    meta = shape.metadata
+    steps = _length_steps(meta, "length", output=False, collection=False)
+    enum = shape.enum
+    if enum:
+        allowed = frozenset(enum)
+        listing = ", ".join(enum)
+
+        def in_enum(value: str, path: str, problems: List[str]) -> None:
+            if value not in allowed:
+                _fail(problems, value, path, f"Member must satisfy enum value set: [{listing}]")
+
+        steps.append(in_enum)
+    pattern: Optional[str] = meta.get("pattern")
+    if pattern is not None and not (output and shape.name in _OUTPUT_PATTERN_EXEMPT):
+        matcher = compile_pattern(pattern)
+
+        def matches(value: str, path: str, problems: List[str]) -> None:
+            if matcher(value) is None:
+                _fail(
+                    problems,
+                    value,
+                    path,
+                    f"Member must satisfy regular expression pattern: {pattern}",
+                )
+
+        steps.append(matches)
+    return steps
+
+
+def _length_steps(
+    meta: Dict[str, Any], what: str, *, output: bool, collection: bool
+) -> List[Check]:
+    steps: List[Check] = []
+    lo = meta.get("min")
+    hi = meta.get("max")
+    if lo is not None and not (output and collection):
+        lo_i = int(lo)
+
+        def at_least(value: Any, path: str, problems: List[str]) -> None:
+            if len(value) < lo_i:
+                _fail(
+                    problems,
+                    value,
+                    path,
+                    f"Member must have {what} greater than or equal to {lo_i}",
+                )
+
+        steps.append(at_least)
+    if hi is not None:
+        hi_i = int(hi)
+
+        def at_most(value: Any, path: str, problems: List[str]) -> None:
+            if len(value) > hi_i:
+                _fail(
+                    problems, value, path, f"Member must have {what} less than or equal to {hi_i}"
+                )
+
+        steps.append(at_most)
+    return steps
+
+
+def _range_steps(meta: Dict[str, Any]) -> List[Check]:
+    steps: List[Check] = []
+    lo = meta.get("min")
+    hi = meta.get("max")
+    if lo is not None:
+
+        def at_least(value: Any, path: str, problems: List[str]) -> None:
+            if value < lo:
+                _fail(
+                    problems, value, path, f"Member must have value greater than or equal to {lo}"
+                )
+
+        steps.append(at_least)
+    if hi is not None:
+
+        def at_most(value: Any, path: str, problems: List[str]) -> None:
+            if value > hi:
+                _fail(problems, value, path, f"Member must have value less than or equal to {hi}")
+
+        steps.append(at_most)
+    return steps
+
+
+def _structure_step(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    required = tuple(shape.required_members)
+    members = {name: _compile(m, output, memo) for name, m in shape.members.items()}
+
+    def walk(value: Dict[str, Any], path: str, problems: List[str]) -> None:
+        for name in required:
+            if value.get(name) is None:
+                _fail(problems, None, member_path(path, name), "Member must not be null")
+        for name, v in value.items():
+            check = members.get(name)
+            if check is None or v is None:
+                continue
+            check(v, member_path(path, name), problems)
+
+    return walk
+
+
+def summary(problems: List[str]) -> str:
+    """The ``InvalidArgumentException`` message for collected problems, AWS style."""
+    n = len(problems)
+    noun = "error" if n == 1 else "errors"
+    return f"{n} validation {noun} detected: " + "; ".join(problems)

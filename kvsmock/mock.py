@@ -1,0 +1,232 @@
+"""``mock_kinesisvideo``: the decorator, context manager and start/stop object.
+
+State lives on the mock instance, one :class:`kvsmock.state.Store` per (account, region).
+Starting a mock provides fake credentials through the environment and makes it the
+innermost active mock; stopping it restores the environment exactly, also when the body
+raised. Only the stack of active mocks is process-wide.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import random
+import threading
+import unittest
+from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple, TypeVar, Union
+
+from kvsmock import _clock, _intercept, _model
+from kvsmock.state import DEFAULT_STREAM_LIMIT, Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
+#: Fake credentials set in the environment while a mock is active.
+FAKE_CREDENTIALS: Mapping[str, str] = {
+    "AWS_ACCESS_KEY_ID": "AKIAKVSMOCKTESTING00",
+    "AWS_SECRET_ACCESS_KEY": "kvsmock-fake-secret-access-key",
+    "AWS_SESSION_TOKEN": "kvsmock-fake-session-token",
+}
+_saved_env: Dict[str, Optional[str]] = {}
+
+
+def _install_env() -> None:
+    for key, value in FAKE_CREDENTIALS.items():
+        _saved_env[key] = os.environ.get(key)
+        os.environ[key] = value
+
+
+def _restore_env() -> None:
+    for key, value in _saved_env.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    _saved_env.clear()
+
+
+class KinesisVideoMock:
+    """An in-process fake of the five Kinesis Video Streams services.
+
+    Use it as a decorator (functions, ``async`` functions, ``unittest.TestCase`` and other
+    test classes: fresh state for every call or test method), as a context manager
+    (``with mock_kinesisvideo() as m:``), or with :meth:`start` / :meth:`stop`.
+
+    Args:
+        account_id: account of requests whose access key is not in ``accounts``
+            (default ``123456789012``).
+        accounts: access key id -> account id, to test several accounts in one mock.
+        seed: seed of the random source behind versions, endpoint ids and request ids; the
+            same seed and calls give the same ids. ``None`` seeds from the OS.
+        transition_seconds: how long CREATING, UPDATING and DELETING last, in seconds of the
+            (freezable) clock; 0 (default) completes them at once.
+        strict: check every result against the operation's output shape and every error
+            against its modeled errors, raising :class:`kvsmock.errors.ModelConformanceError`
+            on a kvsmock bug (default on).
+        allow_network: hosts (``fnmatch`` patterns) that non-KVS botocore requests may reach
+            while the mock is active, or ``True`` for all. Loopback is always allowed.
+        stream_limit: streams per account and region before
+            ``AccountStreamLimitExceededException`` (default 10,000, the documented quota).
+    """
+
+    def __init__(
+        self,
+        *,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        accounts: Optional[Mapping[str, str]] = None,
+        seed: Optional[int] = 0,
+        transition_seconds: float = 0.0,
+        strict: bool = True,
+        allow_network: Union[bool, Iterable[str]] = False,
+        stream_limit: int = DEFAULT_STREAM_LIMIT,
+    ) -> None:
+        self.account_id = account_id
+        self.accounts: Dict[str, str] = dict(accounts or {})
+        self.seed = seed
+        self.transition_seconds = float(transition_seconds)
+        self.strict = strict
+        self.allow_network: Union[bool, Tuple[str, ...]] = (
+            allow_network if isinstance(allow_network, bool) else tuple(allow_network)
+        )
+        self.stream_limit = stream_limit
+        self._lock = threading.Lock()
+        self._depth = 0
+        self.reset()
+
+    # -- state -----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every resource in every account and region, and re-seed the ids."""
+        self.rng = random.Random(self.seed)
+        self._stores: Dict[Tuple[str, str], Store] = {}
+
+    def state(self, account_id: Optional[str] = None, region: str = DEFAULT_REGION) -> Store:
+        """The :class:`~kvsmock.state.Store` of one account and region, to seed or inspect.
+
+        Example: ``mock.state().create_stream("cam-1", data_retention_in_hours=24)`` creates
+        a stream exactly as ``CreateStream`` would, without an API call.
+        """
+        key = (account_id or self.account_id, region)
+        store = self._stores.get(key)
+        if store is None:
+            with self._lock:
+                store = self._stores.get(key)
+                if store is None:
+                    partition, dns_suffix = _model.partition_of(region)
+                    store = Store(
+                        key[0],
+                        region,
+                        rng=self.rng,
+                        partition=partition,
+                        dns_suffix=dns_suffix,
+                        transition_seconds=self.transition_seconds,
+                        stream_limit=self.stream_limit,
+                    )
+                    self._stores[key] = store
+        return store
+
+    def account_for(self, access_key_id: Optional[str]) -> str:
+        """The account id an access key id maps to (``accounts`` option, else default)."""
+        if access_key_id is None:
+            return self.account_id
+        return self.accounts.get(access_key_id, self.account_id)
+
+    def new_request_id(self) -> str:
+        """A fresh ``x-amzn-RequestId`` from the seeded source."""
+        return _clock.new_request_id(self.rng)
+
+    # -- activation ------------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        """Whether this mock is started (and not yet stopped)."""
+        return self._depth > 0
+
+    def start(self) -> KinesisVideoMock:
+        """Activate the mock (re-entrant: each start needs a matching stop)."""
+        with self._lock:
+            self._depth += 1
+            first = self._depth == 1
+        if first:
+            _intercept.push(self, _install_env)
+        return self
+
+    def stop(self) -> None:
+        """Deactivate the mock; restores the environment when no mock is left active."""
+        with self._lock:
+            if self._depth == 0:
+                return
+            self._depth -= 1
+            last = self._depth == 0
+        if last:
+            _intercept.pop(self, _restore_env)
+
+    def __enter__(self) -> KinesisVideoMock:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __call__(self, target: F) -> F:
+        """Decorate a function, coroutine function or test class (fresh state per call)."""
+        if inspect.isclass(target):
+            return self._decorate_class(target)  # type: ignore[return-value]
+        if inspect.iscoroutinefunction(target):
+
+            @functools.wraps(target)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                self.reset()
+                with self:
+                    return await target(*args, **kwargs)
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(target)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            self.reset()
+            with self:
+                return target(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    def _decorate_class(self, cls: type) -> type:
+        if issubclass(cls, unittest.TestCase):
+            original = cls.setUp
+            mock = self
+
+            def setUp(case: unittest.TestCase) -> None:
+                mock.reset()
+                mock.start()
+                case.addCleanup(mock.stop)
+                original(case)
+
+            cls.setUp = setUp  # type: ignore[method-assign,assignment]
+            return cls
+        for name, value in list(vars(cls).items()):
+            if name.startswith("test") and callable(value):
+                setattr(cls, name, self(value))
+        return cls
+
+
+def mock_kinesisvideo(**options: Any) -> KinesisVideoMock:
+    """A new :class:`KinesisVideoMock`; see it for the options.
+
+    Example::
+
+        @mock_kinesisvideo()
+        def test_create():
+            client = boto3.client("kinesisvideo", region_name="us-east-1")
+            arn = client.create_stream(StreamName="cam")["StreamARN"]
+    """
+    return KinesisVideoMock(**options)
+
+
+def patch_client(client: Any) -> Any:
+    """Route a client created before ``import kvsmock`` through kvsmock (idempotent).
+
+    Clients created after the import need nothing. Returns the client.
+    """
+    _intercept.patch_emitter(client.meta.events)
+    return client
