@@ -1,5 +1,6 @@
 # kvsmock developer commands. Everything runs inside .venv, which `make` creates and fills
-# from pyproject.toml on first use (and again whenever pyproject.toml changes).
+# from pyproject.toml on first use (and again whenever it or constraints.txt changes).
+# constraints.txt pins the test environment so CI runs against the same botocore models.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,10 +8,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 test: $(STAMP) lint typecheck pytest
