@@ -37,6 +37,7 @@ class MalformedRequest(ValueError):
 
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_ONE_MS = _dt.timedelta(milliseconds=1)
 Convert = Callable[[Any], Any]
 
 
@@ -44,7 +45,7 @@ def _timestamp_in(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return _EPOCH + _dt.timedelta(seconds=value)
-        except OverflowError:
+        except (OverflowError, ValueError):  # out of range, or NaN
             return value
     if isinstance(value, str):
         try:
@@ -119,11 +120,21 @@ def _input_converter(shape: Any, memo: Dict[str, Optional[Convert]]) -> Optional
     return conv
 
 
+def _drop_nulls(value: Any) -> Any:
+    """JSON ``null`` members mean "absent", as the service reads them."""
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=_dt.timezone.utc)
-        return round((value - _EPOCH).total_seconds(), 3)
+        # Truncated to the millisecond like _clock.epoch_millis (ARN suffixes), not rounded.
+        return ((value - _EPOCH) // _ONE_MS) / 1000
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(bytes(value)).decode("ascii")
     raise TypeError(f"cannot serialize {type(value).__name__}")
@@ -173,11 +184,11 @@ class OperationCodec:
         if body:
             try:
                 decoded = json.loads(body)
-            except ValueError as e:
+            except (ValueError, RecursionError) as e:  # RecursionError: absurdly deep nesting
                 raise MalformedRequest("The request body is not valid JSON.") from e
             if not isinstance(decoded, dict):
                 raise MalformedRequest("The request body must be a JSON object.")
-            params = decoded
+            params = _drop_nulls(decoded) if b"null" in body else decoded
         if self._body_convert is not None:
             params = self._body_convert(params)
         if self._uri_members or self._query_members:

@@ -69,7 +69,13 @@ def _type_ok(type_name: str, value: Any) -> bool:
     if type_name == "string":
         return isinstance(value, str)
     if type_name in ("integer", "long"):
-        return isinstance(value, int) and not isinstance(value, bool)
+        # The service is Java: integer is 32-bit, long 64-bit.
+        bits = 31 if type_name == "integer" else 63
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and -(1 << bits) <= value < (1 << bits)
+        )
     if type_name in ("double", "float"):
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if type_name == "boolean":

@@ -12,12 +12,13 @@ import functools
 import inspect
 import os
 import random
+import sys
 import threading
 import unittest
-from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar, Union
 
 from kvsmock import _clock, _intercept, _model
-from kvsmock.state import DEFAULT_STREAM_LIMIT, Store
+from kvsmock.state import DEFAULT_CHANNEL_LIMIT, DEFAULT_STREAM_LIMIT, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +46,20 @@ def _restore_env() -> None:
         else:
             os.environ[key] = value
     _saved_env.clear()
+    _forget_fake_credentials()
+
+
+def _forget_fake_credentials() -> None:
+    # boto3.DEFAULT_SESSION caches the credentials it first resolves. If that happened while
+    # a mock was active, they are our fake ones: drop them so the session resolves afresh.
+    boto3 = sys.modules.get("boto3")
+    session = getattr(boto3, "DEFAULT_SESSION", None)
+    core = getattr(session, "_session", None)
+    credentials = getattr(core, "_credentials", None)
+    if core is not None and (
+        getattr(credentials, "access_key", None) == FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]
+    ):
+        core._credentials = None
 
 
 class KinesisVideoMock:
@@ -69,6 +84,12 @@ class KinesisVideoMock:
             while the mock is active, or ``True`` for all. Loopback is always allowed.
         stream_limit: streams per account and region before
             ``AccountStreamLimitExceededException`` (default 10,000, the documented quota).
+        channel_limit: signaling channels per account and region before
+            ``AccountChannelLimitExceededException`` (default 10,000, the documented quota in
+            us-east-1 and us-west-2).
+        require_data_endpoint: answer GetMedia, ListFragments and GetMediaForFragmentList
+            sent to the control-plane host (a client made without the GetDataEndpoint URL)
+            with the error AWS gives (default on); ``False`` serves them anywhere.
     """
 
     def __init__(
@@ -81,6 +102,8 @@ class KinesisVideoMock:
         strict: bool = True,
         allow_network: Union[bool, Iterable[str]] = False,
         stream_limit: int = DEFAULT_STREAM_LIMIT,
+        channel_limit: int = DEFAULT_CHANNEL_LIMIT,
+        require_data_endpoint: bool = True,
     ) -> None:
         self.account_id = account_id
         self.accounts: Dict[str, str] = dict(accounts or {})
@@ -91,6 +114,8 @@ class KinesisVideoMock:
             allow_network if isinstance(allow_network, bool) else tuple(allow_network)
         )
         self.stream_limit = stream_limit
+        self.channel_limit = channel_limit
+        self.require_data_endpoint = require_data_endpoint
         self._lock = threading.Lock()
         self._depth = 0
         self.reset()
@@ -123,6 +148,7 @@ class KinesisVideoMock:
                         dns_suffix=dns_suffix,
                         transition_seconds=self.transition_seconds,
                         stream_limit=self.stream_limit,
+                        channel_limit=self.channel_limit,
                     )
                     self._stores[key] = store
         return store
@@ -136,6 +162,42 @@ class KinesisVideoMock:
     def new_request_id(self) -> str:
         """A fresh ``x-amzn-RequestId`` from the seeded source."""
         return _clock.new_request_id(self.rng)
+
+    def put_media(
+        self,
+        *,
+        Payload: Any,
+        StreamName: Optional[str] = None,
+        StreamARN: Optional[str] = None,
+        FragmentTimecodeType: str = "RELATIVE",
+        ProducerStartTimestamp: Any = None,
+        account_id: Optional[str] = None,
+        region: str = DEFAULT_REGION,
+    ) -> List[Dict[str, Any]]:
+        """PutMedia, which no botocore model has: ingest Matroska and return the acks.
+
+        ``Payload`` is bytes, a binary file or an iterable of bytes; each cluster becomes a
+        fragment. ``ProducerStartTimestamp`` (datetime or epoch seconds, default now) plus
+        each cluster's timecode gives the producer timestamp when ``FragmentTimecodeType``
+        is ``RELATIVE``; ``ABSOLUTE`` timecodes are epoch milliseconds. Returns the
+        acknowledgement events (``EventType``, ``FragmentTimecode``, ``FragmentNumber``,
+        ``ErrorId`` / ``ErrorCode`` on ``ERROR``). See API_dataplane_PutMedia.html and
+        :func:`kvsmock.media.put_media`.
+
+        Raises:
+            kvsmock.ServiceError: ``ResourceNotFoundException`` for an unknown stream,
+                ``InvalidArgumentException`` for bad arguments.
+        """
+        from kvsmock import media
+
+        return media.put_media(
+            self.state(account_id, region),
+            stream_name=StreamName,
+            stream_arn=StreamARN,
+            payload=Payload,
+            fragment_timecode_type=FragmentTimecodeType,
+            producer_start_timestamp=ProducerStartTimestamp,
+        )
 
     # -- activation ------------------------------------------------------------------------
 

@@ -20,6 +20,8 @@ from botocore import xform_name
 #: botocore service name -> module of its handlers.
 MODULES: Dict[str, str] = {
     "kinesisvideo": "kvsmock.services.kinesisvideo",
+    "kinesis-video-media": "kvsmock.services.kinesis_video_media",
+    "kinesis-video-archived-media": "kvsmock.services.kinesis_video_archived_media",
 }
 
 

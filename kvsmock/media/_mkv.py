@@ -1,0 +1,282 @@
+"""Matroska reading and writing: the only module that imports ``ebmlite``.
+
+Reading splits a PutMedia payload into its header (the EBML header, ``Info`` and ``Tracks``
+elements, kept as the producer sent them) and its clusters (one per fragment, kept byte for
+byte), with each block's track, timecode and key-frame flag. ``ebmlite`` decodes the EBML
+structure, including unknown-size ("live") segments and clusters, whose end it finds at the
+first element that is not a valid child; this module only adds the checks a server needs on
+untrusted input (truncation, order of elements, a second segment) and the three fixed fields
+at the start of a Matroska block, which EBML does not describe.
+
+Writing builds the chunks that GetMedia and GetMediaForFragmentList return: the stored
+header, a ``Tags`` element with the service's tags, the stored cluster, and (GetMedia) a
+second ``Tags`` element after the cluster, as real responses are laid out.
+
+Matroska element ids: https://www.matroska.org/technical/elements.html
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import struct
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+import ebmlite
+from ebmlite import decoding, encoding
+
+EBML_ID = 0x1A45DFA3
+SEGMENT_ID = 0x18538067
+INFO_ID = 0x1549A966
+TRACKS_ID = 0x1654AE6B
+TAGS_ID = 0x1254C367
+CLUSTER_ID = 0x1F43B675
+TIMECODE_ID = 0xE7
+SIMPLE_BLOCK_ID = 0xA3
+BLOCK_GROUP_ID = 0xA0
+BLOCK_ID = 0xA1
+BLOCK_DURATION_ID = 0x9B
+REFERENCE_BLOCK_ID = 0xFB
+TRACK_ENTRY_ID = 0xAE
+
+#: ``TimecodeScale`` when ``Info`` does not give one (nanoseconds per timecode unit).
+DEFAULT_TIMECODE_SCALE = 1_000_000
+#: The EBML header of chunks kvsmock writes without a producer header (error chunks).
+DEFAULT_EBML_HEADER: Dict[str, Any] = {
+    "EBMLVersion": 1,
+    "EBMLReadVersion": 1,
+    "EBMLMaxIDLength": 4,
+    "EBMLMaxSizeLength": 8,
+    "DocType": "matroska",
+    "DocTypeVersion": 2,
+    "DocTypeReadVersion": 2,
+}
+_DOC_TYPES = frozenset({"matroska", "webm"})
+_DECODE_ERRORS = (OSError, ValueError, TypeError, struct.error, IndexError, KeyError, OverflowError)
+
+
+class Track(NamedTuple):
+    """One ``TrackEntry`` of the stream header."""
+
+    number: int
+    uid: Optional[int]
+    track_type: Optional[int]
+    codec_id: Optional[str]
+    codec_private: Optional[bytes]
+    name: Optional[str]
+    default_duration_ns: Optional[int]
+
+
+class Block(NamedTuple):
+    """One frame: its track, its timecode relative to the cluster, and whether it is a key frame.
+
+    ``timecode`` and ``duration`` are in ``TimecodeScale`` units (``duration`` only when a
+    ``BlockGroup`` gives a ``BlockDuration``).
+    """
+
+    track: int
+    timecode: int
+    keyframe: bool
+    duration: Optional[int]
+
+
+class Cluster(NamedTuple):
+    """One cluster: its timecode (``TimecodeScale`` units), its bytes, its blocks.
+
+    ``trailing`` holds the raw ``Tags`` elements the producer sent after the cluster and before
+    the next one; they travel with the fragment.
+    """
+
+    timecode: int
+    raw: bytes
+    blocks: Tuple[Block, ...]
+    trailing: bytes
+
+
+class Header(NamedTuple):
+    """What a producer sends before its first cluster, as GetMedia returns it with each chunk."""
+
+    ebml: bytes
+    info: bytes
+    tracks_raw: bytes
+    tracks: Tuple[Track, ...]
+    timecode_scale: int
+
+
+class Problem(NamedTuple):
+    """Why reading stopped: ``truncated`` (the payload ended inside an element) or ``invalid``."""
+
+    kind: str
+    message: str
+
+
+class Parsed(NamedTuple):
+    """A payload read up to its end or its first problem; clusters before it are usable."""
+
+    header: Optional[Header]
+    clusters: List[Cluster]
+    problem: Optional[Problem]
+
+
+@functools.lru_cache(maxsize=1)
+def schema() -> Any:
+    """The Matroska schema shipped with ``ebmlite`` (loaded once, on first use)."""
+    return ebmlite.loadSchema("matroska.xml")
+
+
+def _end(el: Any) -> int:
+    return int(el.payloadOffset) + int(el.size)
+
+
+def _track(entry: Any) -> Track:
+    d = entry.dump()
+    private = d.get("CodecPrivate")
+    return Track(
+        number=int(d.get("TrackNumber", 0)),
+        uid=d.get("TrackUID"),
+        track_type=d.get("TrackType"),
+        codec_id=d.get("CodecID"),
+        codec_private=bytes(private) if private is not None else None,
+        name=d.get("Name"),
+        default_duration_ns=d.get("DefaultDuration"),
+    )
+
+
+def _block_fields(payload: bytes) -> Tuple[int, int, int]:
+    """``(track number, relative timecode, flags)`` from the start of a (Simple)Block."""
+    length, first = decoding.decodeIntLength(payload[0])
+    track = first
+    for byte in payload[1:length]:
+        track = (track << 8) | byte
+    rel, flags = struct.unpack(">hB", payload[length : length + 3])
+    return track, rel, flags
+
+
+def _cluster(el: Any, data: bytes) -> Cluster:
+    timecode: Optional[int] = None
+    blocks: List[Block] = []
+    end = _end(el)
+    for child in el:
+        if _end(child) > end:
+            raise ValueError("a cluster element runs past the end of its cluster")
+        if child.id == TIMECODE_ID:
+            timecode = int(child.value)
+        elif child.id == SIMPLE_BLOCK_ID:
+            track, rel, flags = _block_fields(bytes(child.value))
+            blocks.append(Block(track, rel, bool(flags & 0x80), None))
+        elif child.id == BLOCK_GROUP_ID:
+            fields: Optional[Tuple[int, int, int]] = None
+            duration: Optional[int] = None
+            keyframe = True
+            for part in child:
+                if part.id == BLOCK_ID:
+                    fields = _block_fields(bytes(part.value))
+                elif part.id == BLOCK_DURATION_ID:
+                    duration = int(part.value)
+                elif part.id == REFERENCE_BLOCK_ID:
+                    keyframe = False
+            if fields is None:
+                raise ValueError("a BlockGroup without a Block")
+            blocks.append(Block(fields[0], fields[1], keyframe, duration))
+    if timecode is None:
+        raise ValueError("a cluster without a Timecode element")
+    return Cluster(timecode, data[el.offset : end], tuple(blocks), b"")
+
+
+def parse(data: bytes) -> Parsed:
+    """Read a PutMedia payload: one EBML header, one segment, its header and clusters.
+
+    Never raises for bad input: reading stops at the first problem and returns what came
+    before it. A payload that ends inside an element is ``truncated``; one that does not start
+    with an EBML header, has a cluster before ``Tracks``, header elements after a cluster, a
+    second segment or bytes that are not EBML is ``invalid``.
+    """
+    size = len(data)
+    header: Optional[Header] = None
+    clusters: List[Cluster] = []
+    try:
+        doc = schema().load(io.BytesIO(data), headers=True)
+        elements = iter(doc)
+        first = next(elements, None)
+        if first is None:
+            return Parsed(None, [], Problem("invalid", "The payload is empty."))
+        if first.id != EBML_ID:
+            return Parsed(None, [], Problem("invalid", "The payload does not start with an EBML header."))
+        if _end(first) > size:
+            return Parsed(None, [], Problem("truncated", "The payload ends inside the EBML header."))
+        ebml = data[first.offset : _end(first)]
+        if first.dump().get("DocType") not in _DOC_TYPES:
+            return Parsed(None, [], Problem("invalid", "The EBML DocType is not matroska or webm."))
+        segment = next(elements, None)
+        if segment is None:
+            return Parsed(None, [], Problem("truncated", "The payload ends before the segment."))
+        if segment.id != SEGMENT_ID:
+            return Parsed(None, [], Problem("invalid", "The EBML header is not followed by a segment."))
+        info = b""
+        tracks_raw = b""
+        tracks: Optional[Tuple[Track, ...]] = None
+        scale = DEFAULT_TIMECODE_SCALE
+        for el in segment:
+            end = _end(el)
+            if end > size:
+                return Parsed(header, clusters, Problem("truncated", "The payload ends inside an element."))
+            if el.id == CLUSTER_ID:
+                if header is None:
+                    if tracks is None:
+                        return Parsed(None, [], Problem("invalid", "A cluster came before the Tracks element."))
+                    header = Header(ebml, info, tracks_raw, tracks, scale)
+                clusters.append(_cluster(el, data))
+            elif el.id in (INFO_ID, TRACKS_ID) and header is not None:
+                return Parsed(header, clusters, Problem("invalid", "A header element came after a cluster."))
+            elif el.id == INFO_ID:
+                info = data[el.offset : end]
+                scale = int(el.dump().get("TimecodeScale", DEFAULT_TIMECODE_SCALE))
+            elif el.id == TRACKS_ID:
+                tracks_raw = data[el.offset : end]
+                tracks = tuple(_track(t) for t in el if t.id == TRACK_ENTRY_ID)
+            elif el.id == TAGS_ID and clusters:
+                last = clusters[-1]
+                clusters[-1] = last._replace(trailing=last.trailing + data[el.offset : end])
+        if header is None and tracks is not None:
+            header = Header(ebml, info, tracks_raw, tracks, scale)
+        consumed = _end(segment)
+        if consumed < size:
+            following = next(elements, None)
+            if following is None:
+                return Parsed(header, clusters, Problem("truncated", "The payload ends inside an element."))
+            if following.id == EBML_ID:
+                return Parsed(header, clusters, Problem("invalid", "The payload has more than one segment."))
+            return Parsed(header, clusters, Problem("invalid", "Bytes after the segment are not Matroska."))
+    except _DECODE_ERRORS as e:
+        return Parsed(header, clusters, Problem("invalid", f"The payload is not valid Matroska ({e})."))
+    return Parsed(header, clusters, None)
+
+
+def tags(pairs: Sequence[Tuple[str, str]]) -> bytes:
+    """A ``Tags`` element holding one ``Tag`` with a ``SimpleTag`` (name, string) per pair."""
+    simple = [{"TagName": name, "TagString": value} for name, value in pairs]
+    return bytes(schema()["Tags"].encode({"Tag": {"SimpleTag": simple}}))
+
+
+def _segment_start() -> bytes:
+    # An unknown-size segment, as a live stream writes it: 1-byte size, all bits set.
+    return bytes(encoding.encodeId(SEGMENT_ID)) + bytes(encoding.encodeSize(None))
+
+
+def chunk(
+    header: Header,
+    cluster: bytes,
+    before: Sequence[Tuple[str, str]],
+    after: Sequence[Tuple[str, str]] = (),
+) -> bytes:
+    """One chunk: EBML header, unknown-size segment, Info, Tracks, tags, cluster, tags."""
+    parts = [header.ebml, _segment_start(), header.info, header.tracks_raw, tags(before), cluster]
+    if after:
+        parts.append(tags(after))
+    return b"".join(parts)
+
+
+def error_chunk(pairs: Sequence[Tuple[str, str]]) -> bytes:
+    """A chunk that carries only tags (the in-band error GetMedia sends), with a default header."""
+    ebml = bytes(schema()["EBML"].encode(DEFAULT_EBML_HEADER))
+    return ebml + _segment_start() + tags(pairs)

@@ -1,0 +1,496 @@
+"""Fragments: ingestion (PutMedia), per-stream storage, retention and reading.
+
+Pure Python; Matroska bytes are read and written by :mod:`kvsmock.media._mkv`, imported on
+first use so that ``import kvsmock`` stays light. Each :class:`kvsmock.state.Store` gets one
+:class:`MediaState` (``store.media``, created on the first PutMedia), which holds a
+:class:`FragmentLog` per stream ARN and the fragment-number sequence of the account and region.
+
+Sources: API_dataplane_PutMedia.html (acknowledgements, error ids, limits),
+API_dataplane_GetMedia.html (start selectors, tags), API_reader_ListFragments.html,
+API_reader_GetMediaForFragmentList.html.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import random
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Tuple
+
+from kvsmock import _clock
+from kvsmock.errors import ServiceError, invalid_argument
+
+if TYPE_CHECKING:
+    from kvsmock.media._mkv import Cluster, Header, Parsed, Track
+    from kvsmock.state import Store, Stream
+
+#: Real fragment numbers are 47 digits and start with these ten (AWS_BEHAVIOUR.md).
+FRAGMENT_NUMBER_PREFIX = "9134385233"
+#: PutMedia: "Fragments that have time codes spanning longer than 10 seconds and that contain
+#: more than 50 MB of data are not allowed" (error ids 4002 and 4001).
+MAX_FRAGMENT_BYTES = 50 * 1024 * 1024
+MAX_FRAGMENT_MILLIS = 10_000
+#: PutMedia: "Fragments containing more than three tracks are not allowed" (error id 4012).
+MAX_TRACKS = 3
+#: How long a stream with ``DataRetentionInHours`` 0 keeps fragments for GetMedia.
+ZERO_RETENTION_BUFFER = _dt.timedelta(minutes=5)
+#: ``ContentType`` of GetMedia and GetMediaForFragmentList responses.
+MEDIA_CONTENT_TYPE = "video/webm"
+
+#: PutMedia acknowledgement error ids and their names (API_dataplane_PutMedia.html).
+ERROR_NAMES: Dict[int, str] = {
+    4000: "STREAM_READ_ERROR",
+    4001: "MAX_FRAGMENT_SIZE_REACHED",
+    4002: "MAX_FRAGMENT_DURATION_REACHED",
+    4003: "MAX_CONNECTION_DURATION_REACHED",
+    4004: "FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS",
+    4005: "MORE_THAN_ALLOWED_TRACKS_FOUND",
+    4006: "INVALID_MKV_DATA",
+    4007: "INVALID_PRODUCER_TIMESTAMP",
+    4008: "STREAM_NOT_ACTIVE",
+    4009: "FRAGMENT_METADATA_LIMIT_REACHED",
+    4010: "TRACK_NUMBER_MISMATCH",
+    4011: "FRAMES_MISSING_FOR_TRACK",
+    4012: "MORE_THAN_ALLOWED_TRACKS_FOUND",
+    5000: "INTERNAL_ERROR",
+}
+_PROBLEM_ERROR_IDS = {"truncated": 4000, "invalid": 4006}
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+class Fragment:
+    """One stored fragment (one Matroska cluster), named as the ``Fragment`` shape names it.
+
+    Attributes:
+        number: ``FragmentNumber``, a 47-digit decimal string, increasing in ingestion order.
+        producer_timestamp, server_timestamp: aware UTC datetimes (millisecond precision).
+        length_ms: ``FragmentLengthInMilliseconds``.
+        size: ``FragmentSizeInBytes`` (the cluster and the tags that followed it).
+        timecode_ms: the cluster timecode in milliseconds, as the acknowledgements report it.
+        persisted: whether the stream retained data when the fragment arrived; fragments of a
+            0-retention stream are only in the short GetMedia buffer.
+    """
+
+    __slots__ = (
+        "cluster",
+        "header",
+        "length_ms",
+        "number",
+        "number_value",
+        "persisted",
+        "producer_timestamp",
+        "server_timestamp",
+        "size",
+        "timecode_ms",
+    )
+
+    def __init__(
+        self,
+        *,
+        number_value: int,
+        producer_timestamp: _dt.datetime,
+        server_timestamp: _dt.datetime,
+        length_ms: int,
+        timecode_ms: int,
+        header: Header,
+        cluster: bytes,
+        persisted: bool,
+    ) -> None:
+        self.number_value = number_value
+        self.number = str(number_value)
+        self.producer_timestamp = producer_timestamp
+        self.server_timestamp = server_timestamp
+        self.length_ms = length_ms
+        self.timecode_ms = timecode_ms
+        self.header = header
+        self.cluster = cluster
+        self.size = len(cluster)
+        self.persisted = persisted
+
+    def info(self) -> Dict[str, Any]:
+        """The ``Fragment`` structure ListFragments returns."""
+        return {
+            "FragmentNumber": self.number,
+            "FragmentSizeInBytes": self.size,
+            "ProducerTimestamp": self.producer_timestamp,
+            "ServerTimestamp": self.server_timestamp,
+            "FragmentLengthInMilliseconds": self.length_ms,
+        }
+
+    def __repr__(self) -> str:
+        return f"Fragment(number={self.number!r}, producer_timestamp={self.producer_timestamp})"
+
+
+class FragmentLog:
+    """The fragments of one stream in ingestion (= fragment number) order, and its tracks."""
+
+    def __init__(self) -> None:
+        self.fragments: List[Fragment] = []
+        #: The tracks of the latest header received (CodecID, CodecPrivate, ...).
+        self.tracks: Tuple[Track, ...] = ()
+
+    def prune(self, now: _dt.datetime, retention_hours: int) -> None:
+        """Delete the fragments older than the stream's retention (5 minutes at 0 hours)."""
+        hours = _dt.timedelta(hours=retention_hours)
+
+        def kept(f: Fragment) -> bool:
+            window = hours if (f.persisted and retention_hours > 0) else ZERO_RETENTION_BUFFER
+            return now - f.server_timestamp < window
+
+        if self.fragments and not all(kept(f) for f in self.fragments):
+            self.fragments = [f for f in self.fragments if kept(f)]
+
+    def readable(
+        self, now: _dt.datetime, retention_hours: int, *, archived: bool = False
+    ) -> List[Fragment]:
+        """The fragments readable now; ``archived`` keeps only persisted ones (ListFragments)."""
+        self.prune(now, retention_hours)
+        if archived:
+            return [f for f in self.fragments if f.persisted]
+        return list(self.fragments)
+
+
+class MediaState:
+    """Media state of one store: a fragment log per stream ARN and the fragment numbers."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.logs: Dict[str, FragmentLog] = {}
+        # The 37 digits after the prefix: real ones start 318..., 328... (AWS_BEHAVIOUR.md).
+        self._last = rng.randrange(31 * 10**35, 33 * 10**35)
+
+    def log(self, stream: Stream) -> FragmentLog:
+        """The fragment log of a stream (created empty on first use)."""
+        found = self.logs.get(stream.arn)
+        if found is None:
+            found = self.logs[stream.arn] = FragmentLog()
+        return found
+
+    def next_number(self, rng: random.Random) -> int:
+        """A new fragment number (as an int), greater than every earlier one of this store."""
+        # Consecutive real numbers differ by about 5e27 in their last 37 digits.
+        self._last += rng.randrange(4 * 10**27, 6 * 10**27)
+        return int(FRAGMENT_NUMBER_PREFIX + str(self._last))
+
+    def on_retention_change(self, stream: Stream, now: _dt.datetime) -> None:
+        """UpdateDataRetention hook: a decrease deletes older fragments at once."""
+        log = self.logs.get(stream.arn)
+        if log is not None:
+            log.prune(now, stream.data_retention_in_hours)
+
+    def forget(self, arn: str) -> None:
+        """DeleteStream hook: the stream's data is gone."""
+        self.logs.pop(arn, None)
+
+
+def media_state(store: Store) -> MediaState:
+    """The store's :class:`MediaState`, created on first use (callers hold ``store.lock``)."""
+    state: Optional[MediaState] = store.media
+    if state is None:
+        state = store.media = MediaState(store.rng)
+    return state
+
+
+def fragment_log(store: Store, stream: Stream) -> FragmentLog:
+    """The :class:`FragmentLog` of a stream, to inspect what was ingested."""
+    with store.lock:
+        return media_state(store).log(stream)
+
+
+# -- ingestion -----------------------------------------------------------------------------
+
+
+def read_payload(payload: Any) -> bytes:
+    """The bytes of a PutMedia payload: bytes, a binary file, or an iterable of bytes.
+
+    Raises:
+        TypeError: for ``str`` or anything else that is not binary data.
+    """
+    if isinstance(payload, (bytes, bytearray, memoryview)):
+        return bytes(payload)
+    if isinstance(payload, str):
+        raise TypeError("Payload must be bytes, a binary file or an iterable of bytes, not str")
+    read = getattr(payload, "read", None)
+    if read is not None:
+        data = read()
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError("Payload file must be opened in binary mode")
+        return bytes(data)
+    chunks: List[bytes] = []
+    for chunk in payload:
+        if not isinstance(chunk, (bytes, bytearray, memoryview)):
+            raise TypeError(f"Payload iterable yielded {type(chunk).__name__}, not bytes")
+        chunks.append(bytes(chunk))
+    return b"".join(chunks)
+
+
+def _ack(event: str, timecode: int, number: str, error_id: Optional[int] = None) -> Dict[str, Any]:
+    ack: Dict[str, Any] = {
+        "EventType": event,
+        "FragmentTimecode": timecode,
+        "FragmentNumber": number,
+    }
+    if error_id is not None:
+        ack["ErrorId"] = error_id
+        ack["ErrorCode"] = ERROR_NAMES[error_id]
+    return ack
+
+
+def _length_ms(cluster: Cluster, header: Header) -> int:
+    """Fragment duration: first frame start to last frame end, in milliseconds.
+
+    A frame lasts its ``BlockDuration`` or its track's ``DefaultDuration`` (0 when neither is
+    known).
+    """
+    if not cluster.blocks:
+        return 0
+    scale = header.timecode_scale
+    default = {t.number: t.default_duration_ns or 0 for t in header.tracks}
+    start = min(b.timecode for b in cluster.blocks) * scale
+    end = max(
+        b.timecode * scale + (b.duration * scale if b.duration is not None else default.get(b.track, 0))
+        for b in cluster.blocks
+    )
+    return max(0, round((end - start) / 1_000_000))
+
+
+def _fragment_error(cluster: Cluster, header: Header, length_ms: int) -> Optional[int]:
+    numbers = {t.number for t in header.tracks}
+    seen = {b.track for b in cluster.blocks}
+    if len(cluster.raw) + len(cluster.trailing) > MAX_FRAGMENT_BYTES:
+        return 4001
+    if length_ms > MAX_FRAGMENT_MILLIS:
+        return 4002
+    if not seen <= numbers:
+        return 4010
+    if seen != numbers:
+        return 4011
+    return None
+
+
+def _usable(store: Store, stream: Stream, now: _dt.datetime) -> bool:
+    try:
+        current = store.find_stream(arn=stream.arn, now=now)
+    except ServiceError:
+        return False
+    return store.status(current, now) in ("ACTIVE", "UPDATING")
+
+
+def _to_datetime(value: Any, what: str) -> _dt.datetime:
+    if isinstance(value, _dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        try:
+            return _EPOCH + _dt.timedelta(seconds=float(value))
+        except (ValueError, OverflowError):
+            pass
+    raise invalid_argument(f"{what} must be a timestamp (datetime or epoch seconds).")
+
+
+def put_media(
+    store: Store,
+    *,
+    stream_name: Optional[str] = None,
+    stream_arn: Optional[str] = None,
+    payload: Any,
+    fragment_timecode_type: str = "RELATIVE",
+    producer_start_timestamp: Any = None,
+) -> List[Dict[str, Any]]:
+    """Ingest a Matroska payload as PutMedia does and return its acknowledgements.
+
+    Each cluster becomes one fragment and gets ``BUFFERING``, ``RECEIVED`` and (when the
+    stream retains data) ``PERSISTED``. The first problem ends the session with an ``ERROR``
+    acknowledgement (``ErrorId`` / ``ErrorCode``); fragments stored before it are kept. Errors
+    tied to no fragment carry ``FragmentTimecode`` -1 and ``FragmentNumber`` "" as the service
+    sends them. See API_dataplane_PutMedia.html.
+
+    Raises:
+        ServiceError: ``InvalidArgumentException`` without exactly one of name and ARN, or
+            with a bad timecode type or timestamp; ``ResourceNotFoundException`` when no such
+            stream exists (the HTTP API answers 404 before any acknowledgement).
+        TypeError: the payload is not binary data.
+    """
+    if (stream_name is None) == (stream_arn is None):
+        raise invalid_argument("You must specify either streamName or streamARN, but not both.")
+    if fragment_timecode_type not in ("ABSOLUTE", "RELATIVE"):
+        raise invalid_argument(
+            f"Invalid fragment timecode type {fragment_timecode_type!r}: use ABSOLUTE or RELATIVE."
+        )
+    with store.lock:
+        stream = store.find_stream(stream_name, stream_arn, now=_clock.now())
+    start = _clock.now()
+    if producer_start_timestamp is not None:
+        start = _to_datetime(producer_start_timestamp, "ProducerStartTimestamp")
+    data = read_payload(payload)
+    from kvsmock.media import _mkv
+
+    parsed = _mkv.parse(data)
+    with store.lock:
+        return _ingest(store, stream, parsed, fragment_timecode_type, start)
+
+
+def _ingest(
+    store: Store, stream: Stream, parsed: Parsed, timecode_type: str, start: _dt.datetime
+) -> List[Dict[str, Any]]:
+    state = media_state(store)
+    log = state.log(stream)
+    header = parsed.header
+    acks: List[Dict[str, Any]] = []
+    if header is not None and len(header.tracks) > MAX_TRACKS:
+        return [_ack("ERROR", -1, "", 4012)]
+    previous_ms: Optional[int] = None
+    for cluster in parsed.clusters:
+        assert header is not None  # clusters only follow a header
+        now = _clock.now()
+        timecode_ms = cluster.timecode * header.timecode_scale // 1_000_000
+        number = state.next_number(store.rng)
+        acks.append(_ack("BUFFERING", timecode_ms, str(number)))
+        if not _usable(store, stream, now):
+            acks.append(_ack("ERROR", timecode_ms, str(number), 4008))
+            return acks
+        length_ms = _length_ms(cluster, header)
+        error = _fragment_error(cluster, header, length_ms)
+        if error is None and previous_ms is not None and timecode_ms < previous_ms:
+            error = 4004
+        if error is not None:
+            acks.append(_ack("ERROR", timecode_ms, str(number), error))
+            return acks
+        persisted = stream.data_retention_in_hours > 0
+        if timecode_type == "ABSOLUTE":
+            producer = _clock.from_epoch_millis(timecode_ms)
+        else:
+            producer = start + _dt.timedelta(milliseconds=timecode_ms)
+        producer = producer.replace(microsecond=producer.microsecond // 1000 * 1000)
+        log.prune(now, stream.data_retention_in_hours)
+        log.tracks = header.tracks
+        log.fragments.append(
+            Fragment(
+                number_value=number,
+                producer_timestamp=producer,
+                server_timestamp=now,
+                length_ms=length_ms,
+                timecode_ms=timecode_ms,
+                header=header,
+                cluster=cluster.raw + cluster.trailing,
+                persisted=persisted,
+            )
+        )
+        previous_ms = timecode_ms
+        acks.append(_ack("RECEIVED", timecode_ms, str(number)))
+        if persisted:
+            acks.append(_ack("PERSISTED", timecode_ms, str(number)))
+    if parsed.problem is not None:
+        acks.append(_ack("ERROR", -1, "", _PROBLEM_ERROR_IDS[parsed.problem.kind]))
+    return acks
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def readable(
+    store: Store, stream: Stream, now: _dt.datetime, *, archived: bool = False
+) -> List[Fragment]:
+    """The stream's fragments readable at ``now`` in fragment-number order (callers hold the lock).
+
+    ``archived`` (ListFragments, GetMediaForFragmentList) leaves out the fragments of the
+    0-retention buffer, which only GetMedia reads.
+    """
+    state: Optional[MediaState] = store.media
+    if state is None:
+        return []
+    log = state.logs.get(stream.arn)
+    if log is None:
+        return []
+    return log.readable(now, stream.data_retention_in_hours, archived=archived)
+
+
+def _seconds(t: _dt.datetime) -> str:
+    return f"{_clock.epoch_millis(t) / 1000:.3f}"
+
+
+def _parse_number(value: str, what: str) -> int:
+    if not value.isdigit():
+        raise invalid_argument(f"{what} {value!r} is not a fragment number.")
+    return int(value)
+
+
+def start_index(fragments: List[Fragment], selector: Dict[str, Any]) -> Optional[int]:
+    """Where GetMedia starts in ``fragments`` for a ``StartSelector``.
+
+    ``None`` means the selector names a fragment that is not stored (GetMedia then sends the
+    in-band error 4000). ``len(fragments)`` means nothing to send.
+
+    Raises:
+        ServiceError: ``InvalidArgumentException`` when the selector lacks the member its type
+            needs, or a continuation token is not one kvsmock issued.
+    """
+    kind = selector["StartSelectorType"]
+    if kind == "EARLIEST":
+        return 0
+    if kind == "NOW":
+        return max(0, len(fragments) - 1)
+    if kind == "FRAGMENT_NUMBER":
+        after = selector.get("AfterFragmentNumber")
+        if after is None:
+            raise invalid_argument("AfterFragmentNumber is required for StartSelectorType FRAGMENT_NUMBER.")
+        value = _parse_number(after, "AfterFragmentNumber")
+        for i, f in enumerate(fragments):
+            if f.number_value == value:
+                return i + 1
+        return None
+    if kind == "CONTINUATION_TOKEN":
+        token = selector.get("ContinuationToken")
+        if token is None:
+            raise invalid_argument("ContinuationToken is required for StartSelectorType CONTINUATION_TOKEN.")
+        value = _parse_number(token, "ContinuationToken")
+        return next((i for i, f in enumerate(fragments) if f.number_value > value), len(fragments))
+    stamp = selector.get("StartTimestamp")
+    if stamp is None:
+        raise invalid_argument(f"StartTimestamp is required for StartSelectorType {kind}.")
+    attr = "server_timestamp" if kind == "SERVER_TIMESTAMP" else "producer_timestamp"
+    for i, f in enumerate(fragments):
+        begin: _dt.datetime = getattr(f, attr)
+        if begin + _dt.timedelta(milliseconds=f.length_ms) > stamp:
+            return i
+    return len(fragments)
+
+
+def get_media_chunks(fragments: List[Fragment], now: _dt.datetime) -> Iterator[bytes]:
+    """GetMedia chunks, one per fragment, with the documented tags before and after the cluster."""
+    from kvsmock.media import _mkv
+
+    for f in fragments:
+        before = [
+            ("AWS_KINESISVIDEO_FRAGMENT_NUMBER", f.number),
+            ("AWS_KINESISVIDEO_SERVER_TIMESTAMP", _seconds(f.server_timestamp)),
+            ("AWS_KINESISVIDEO_PRODUCER_TIMESTAMP", _seconds(f.producer_timestamp)),
+        ]
+        behind = max(0, _clock.epoch_millis(now) - _clock.epoch_millis(f.server_timestamp))
+        after = [
+            ("AWS_KINESISVIDEO_MILLIS_BEHIND_NOW", str(behind)),
+            ("AWS_KINESISVIDEO_CONTINUATION_TOKEN", f.number),
+        ]
+        yield _mkv.chunk(f.header, f.cluster, before, after)
+
+
+def not_found_chunk() -> bytes:
+    """The in-band GetMedia error for a start fragment that is not stored (error id 4000)."""
+    from kvsmock.media import _mkv
+
+    return _mkv.error_chunk(
+        [
+            ("AWS_KINESISVIDEO_ERROR_CODE", "Requested fragment is not found"),
+            ("AWS_KINESISVIDEO_ERROR_ID", "4000"),
+        ]
+    )
+
+
+def fragment_list_chunks(fragments: Iterable[Fragment]) -> Iterator[bytes]:
+    """GetMediaForFragmentList chunks, with the ``..._SIDE_TIMESTAMP`` tags it documents."""
+    from kvsmock.media import _mkv
+
+    for f in fragments:
+        before = [
+            ("AWS_KINESISVIDEO_FRAGMENT_NUMBER", f.number),
+            ("AWS_KINESISVIDEO_SERVER_SIDE_TIMESTAMP", _seconds(f.server_timestamp)),
+            ("AWS_KINESISVIDEO_PRODUCER_SIDE_TIMESTAMP", _seconds(f.producer_timestamp)),
+        ]
+        yield _mkv.chunk(f.header, f.cluster, before)
