@@ -11,7 +11,7 @@ import re
 import threading
 from typing import Any, Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Protocol, Tuple
 
-from kvsmock import _clock, _model, _protocol, _validate
+from kvsmock import _clock, _endpoints, _model, _protocol, _validate
 from kvsmock.errors import ModelConformanceError, NotYetImplementedError, ServiceError
 from kvsmock.services import Handler, RequestContext, handler_for, implemented
 from kvsmock.state import Store
@@ -107,6 +107,10 @@ def dispatch(
     """Answer one request. Raises only for kvsmock's own faults (never for bad input)."""
     op = _operation(service_id, operation)
     request_id = mock.new_request_id()
+    if getattr(mock, "require_data_endpoint", True):
+        wrong = _endpoints.wrong_endpoint(op.service_name, operation, url)
+        if wrong is not None:  # unmodeled on purpose: see kvsmock._endpoints
+            return _protocol.raw_error_reply(wrong.code, wrong.status, wrong.body, request_id)
     try:
         params = op.codec.parse(url, headers, body)
     except _protocol.MalformedRequest as e:

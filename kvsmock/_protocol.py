@@ -166,8 +166,15 @@ class OperationCodec:
             self._body_convert = _input_converter(in_shape, {})
             if self._uri_members:
                 template = op.http["requestUri"].split("?", 1)[0]
+                # re.escape turns {Name} into \{Name\} and {Name+} into \{Name\+\}; a plain
+                # label is one path segment, a greedy (+) label may span several.
                 self._uri_regex = re.compile(
-                    re.sub(r"\\\{(\w+)\\\+?\\\}", r"(?P<\1>.+?)", re.escape(template)) + "$"
+                    re.sub(
+                        r"\\\{(\w+)(\\\+)?\\\}",
+                        lambda m: f"(?P<{m.group(1)}>{'.+' if m.group(2) else '[^/]+'})",
+                        re.escape(template),
+                    )
+                    + "$"
                 )
         out_shape = op.output_shape
         self._out_headers: Dict[str, str] = {}
@@ -240,6 +247,18 @@ def error_reply(service_name: str, code: str, message: str, request_id: str) -> 
         "Content-Length": str(len(body)),
     }
     return HttpReply(status, headers, body)
+
+
+def raw_error_reply(code: str, status: int, body: Mapping[str, Any], request_id: str) -> HttpReply:
+    """An error reply the models do not declare (see :mod:`kvsmock._endpoints`)."""
+    data = json.dumps(body).encode()
+    headers = {
+        "x-amzn-RequestId": request_id,
+        "x-amzn-ErrorType": code,
+        "Content-Type": "application/json",
+        "Content-Length": str(len(data)),
+    }
+    return HttpReply(status, headers, data)
 
 
 def decode_body(body: Any) -> bytes:

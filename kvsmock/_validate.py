@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 #: ``check(value, path, problems)`` appends one message per broken constraint.
 Check = Callable[[Any, str, List[str]], None]
@@ -83,7 +83,9 @@ def _type_ok(type_name: str, value: Any) -> bool:
     if type_name == "timestamp":
         return isinstance(value, _dt.datetime)
     if type_name == "blob":
-        return isinstance(value, (bytes, bytearray)) or hasattr(value, "read")
+        # A streaming payload a handler returns may also be an iterator of bytes chunks
+        # (GetMedia); JSON input never decodes to an iterator.
+        return isinstance(value, (bytes, bytearray, Iterator)) or hasattr(value, "read")
     if type_name == "structure":
         return isinstance(value, dict)
     if type_name == "list":

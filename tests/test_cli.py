@@ -409,9 +409,9 @@ def test_update_data_retention_changes_hours_and_version(aws: Cli, mock: Kinesis
         "1",
     )
     assert (rc, out) == (255, "")
-    assert err.strip().startswith(
+    assert err.strip() == (
         "An error occurred (VersionMismatchException) when calling the UpdateDataRetention "
-        "operation: "
+        "operation: The stream version that you specified is not the latest version."
     )
 
 

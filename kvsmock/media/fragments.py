@@ -246,7 +246,8 @@ def _length_ms(cluster: Cluster, header: Header) -> int:
     default = {t.number: t.default_duration_ns or 0 for t in header.tracks}
     start = min(b.timecode for b in cluster.blocks) * scale
     end = max(
-        b.timecode * scale + (b.duration * scale if b.duration is not None else default.get(b.track, 0))
+        b.timecode * scale
+        + (b.duration * scale if b.duration is not None else default.get(b.track, 0))
         for b in cluster.blocks
     )
     return max(0, round((end - start) / 1_000_000))
@@ -430,7 +431,9 @@ def start_index(fragments: List[Fragment], selector: Dict[str, Any]) -> Optional
     if kind == "FRAGMENT_NUMBER":
         after = selector.get("AfterFragmentNumber")
         if after is None:
-            raise invalid_argument("AfterFragmentNumber is required for StartSelectorType FRAGMENT_NUMBER.")
+            raise invalid_argument(
+                "AfterFragmentNumber is required for StartSelectorType FRAGMENT_NUMBER."
+            )
         value = _parse_number(after, "AfterFragmentNumber")
         for i, f in enumerate(fragments):
             if f.number_value == value:
@@ -439,7 +442,9 @@ def start_index(fragments: List[Fragment], selector: Dict[str, Any]) -> Optional
     if kind == "CONTINUATION_TOKEN":
         token = selector.get("ContinuationToken")
         if token is None:
-            raise invalid_argument("ContinuationToken is required for StartSelectorType CONTINUATION_TOKEN.")
+            raise invalid_argument(
+                "ContinuationToken is required for StartSelectorType CONTINUATION_TOKEN."
+            )
         value = _parse_number(token, "ContinuationToken")
         return next((i for i, f in enumerate(fragments) if f.number_value > value), len(fragments))
     stamp = selector.get("StartTimestamp")

@@ -43,7 +43,12 @@ def _decode_token(token: str) -> Tuple[str, _dt.datetime, _dt.datetime, int]:
         if not text.startswith(_TOKEN_PREFIX):
             raise ValueError(text)
         kind, start, end, last = text[len(_TOKEN_PREFIX) :].split(":")
-        return kind, _clock.from_epoch_millis(int(start)), _clock.from_epoch_millis(int(end)), int(last)
+        return (
+            kind,
+            _clock.from_epoch_millis(int(start)),
+            _clock.from_epoch_millis(int(end)),
+            int(last),
+        )
     except (binascii.Error, ValueError, UnicodeDecodeError) as e:
         raise invalid_argument("The NextToken is not valid.") from e
 

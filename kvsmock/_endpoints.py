@@ -1,0 +1,59 @@
+"""Endpoint discipline: data-plane calls sent to the control-plane host fail as on AWS.
+
+A ``kinesis-video-media`` or ``kinesis-video-archived-media`` client made without the
+``GetDataEndpoint`` URL sends its requests to ``kinesisvideo.<region>.<dns suffix>``, the
+control-plane host, where AWS does not route them (AWS_BEHAVIOUR.md, "Wrong host or path"):
+
+- GetMedia gets HTTP 403 ``AccessDeniedException`` "Unable to determine service/operation name
+  to be authorized" (boto/boto3 #1417, #1506);
+- the archived-media operations get ``UnknownOperationException`` with a Coral body
+  (boto/boto3 #2909; producer-c #250).
+
+Neither code is in the operations' models, so these replies are the one deliberate exception
+to strict mode: they are built here and sent by :mod:`kvsmock._dispatch` before the handler
+runs, never raised by a handler. ``mock_kinesisvideo(require_data_endpoint=False)`` turns the
+check off. Requests to any other host (a data endpoint, ``localhost``, a proxy) pass.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, NamedTuple, Optional
+from urllib.parse import urlsplit
+
+#: botocore service names whose operations need the GetDataEndpoint URL.
+DATA_PLANE_SERVICES = frozenset({"kinesis-video-media", "kinesis-video-archived-media"})
+_CONTROL_PLANE_HOST = re.compile(r"kinesisvideo\.[a-z0-9-]+\.amazonaws\.com(\.cn)?")
+
+
+class WrongEndpoint(NamedTuple):
+    """The unmodeled error reply AWS gives: code, HTTP status, JSON body."""
+
+    code: str
+    status: int
+    body: Mapping[str, object]
+
+
+_UNKNOWN_OPERATION = WrongEndpoint(
+    "UnknownOperationException",
+    404,
+    {"Output": {"__type": "com.amazon.coral.service#UnknownOperationException"}, "Version": "1.0"},
+)
+_GET_MEDIA = WrongEndpoint(
+    "AccessDeniedException",
+    403,
+    {
+        "__type": "AccessDeniedException",
+        "Message": "Unable to determine service/operation name to be authorized",
+    },
+)
+
+
+def wrong_endpoint(service_name: str, operation: str, url: str) -> Optional[WrongEndpoint]:
+    """The error for a data-plane request sent to the control-plane host, else ``None``."""
+    if service_name not in DATA_PLANE_SERVICES:
+        return None
+    host = urlsplit(url).hostname or ""
+    if _CONTROL_PLANE_HOST.fullmatch(host) is None:
+        return None
+    return _GET_MEDIA if operation == "GetMedia" else _UNKNOWN_OPERATION
