@@ -37,9 +37,7 @@ def render() -> str:
     lines.append(f"**{done} of {total}** modeled operations are implemented.")
     lines.extend(sections)
     lines.append("")
-    lines.append(
-        "PutMedia is in no botocore model (see `docs/usage.md`); it is not counted here."
-    )
+    lines.append("PutMedia is in no botocore model (see `docs/usage.md`); it is not counted here.")
     return "\n".join(lines) + "\n"
 
 

@@ -56,9 +56,10 @@ def _forget_fake_credentials() -> None:
     session = getattr(boto3, "DEFAULT_SESSION", None)
     core = getattr(session, "_session", None)
     credentials = getattr(core, "_credentials", None)
-    if core is not None and (
-        getattr(credentials, "access_key", None) == FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]
-    ):
+    # Read the plain attribute: RefreshableCredentials.access_key is a property that may
+    # refresh (a network call); ours, from the environment, are plain Credentials.
+    access_key = getattr(credentials, "__dict__", {}).get("access_key")
+    if core is not None and access_key == FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]:
         core._credentials = None
 
 

@@ -15,6 +15,7 @@ from kvsmock.mock import KinesisVideoMock
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``kvsmock`` marker (so ``--strict-markers`` accepts it)."""
     config.addinivalue_line(
         "markers",
         "kvsmock(**options): run the test inside kvsmock.mock_kinesisvideo(**options)",
@@ -25,6 +26,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def kvsmock(request: pytest.FixtureRequest) -> Iterator[KinesisVideoMock]:
     """An active :class:`kvsmock.KinesisVideoMock` for one test, fresh state each test."""
     marker = request.node.get_closest_marker("kvsmock")
+    if marker is not None and marker.args:
+        raise TypeError(
+            "@pytest.mark.kvsmock takes keyword options only, as mock_kinesisvideo() does; "
+            f"got positional arguments {marker.args!r}"
+        )
     options = dict(marker.kwargs) if marker is not None else {}
     with KinesisVideoMock(**options) as mock:
         yield mock

@@ -61,6 +61,10 @@ class Stream:
         tags: the stream's tags, key -> value.
         storage_tier: ``StreamStorageConfiguration.DefaultStorageTier`` (``HOT``/``WARM``).
         endpoint_ids: data endpoint host ids by fleet (``{"s": "1e415f8b", "b": ...}``).
+        image_generation_configuration: :class:`ImageGenerationConfiguration` or ``None``.
+        notification_configuration: :class:`NotificationConfiguration` or ``None``.
+        edge_configuration: :class:`EdgeConfiguration` or ``None``; read its current
+            ``SyncStatus`` with :meth:`Store.edge_sync_status`.
     """
 
     __slots__ = (
@@ -1494,7 +1498,7 @@ def _cron_field_problem(index: int, field: str) -> Optional[str]:
         if index in (_DAY_OF_MONTH, _DAY_OF_WEEK):
             return None
         return "'?' is allowed only in day-of-month and day-of-week"
-    for item in field.upper().split(","):
+    for item in field.split(","):
         problem = _cron_item_problem(index, item)
         if problem is not None:
             return problem
@@ -1504,21 +1508,21 @@ def _cron_field_problem(index: int, field: str) -> Optional[str]:
 def _cron_item_problem(index: int, item: str) -> Optional[str]:
     hi = _CRON_FIELDS[index][2]
     if index == _DAY_OF_MONTH:
-        if item in ("L", "LW"):
+        if item.upper() in ("L", "LW"):
             return None
-        special = re.fullmatch(r"L-([0-9]+)", item)
+        special = re.fullmatch(r"L-([0-9]+)", item, re.IGNORECASE)
         if special is not None:
             return None if int(special.group(1)) <= 30 else "the L offset must be at most 30"
-        special = re.fullmatch(r"([0-9]+)W", item)
+        special = re.fullmatch(r"([0-9]+)W", item, re.IGNORECASE)
         if special is not None:
             return _cron_value_problem(index, special.group(1))
     if index == _DAY_OF_WEEK:
-        if item == "L":
+        if item.upper() == "L":
             return None
-        special = re.fullmatch(r"([A-Z0-9]+?)L", item)
+        special = re.fullmatch(r"([A-Z0-9]+?)L", item, re.IGNORECASE)
         if special is not None:
             return _cron_value_problem(index, special.group(1))
-        special = re.fullmatch(r"([A-Z0-9]+)#([0-9]+)", item)
+        special = re.fullmatch(r"([A-Z0-9]+)#([0-9]+)", item, re.IGNORECASE)
         if special is not None:
             if not 1 <= int(special.group(2)) <= 5:
                 return "the # occurrence must be from 1 to 5"
@@ -1539,7 +1543,7 @@ def _cron_item_problem(index: int, item: str) -> Optional[str]:
 def _cron_value_problem(index: int, text: str) -> Optional[str]:
     _, lo, hi = _CRON_FIELDS[index]
     names = _CRON_NAMES.get(index, {})
-    if text in names:
+    if text.upper() in names:
         return None
     if not _is_number(text):
         return f"'{text}' is not a valid value"

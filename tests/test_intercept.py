@@ -139,7 +139,7 @@ def loopback_server() -> Iterator[Tuple[int, List[Tuple[str, str, str]]]]:
         requests: ClassVar[List[Tuple[str, str, str]]] = []
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server.server_address[1], Handler.requests
@@ -312,8 +312,14 @@ def test_inactive_handler_is_inert() -> None:
 _UNIMPLEMENTED_CANDIDATES: List[Tuple[str, str, Callable[[Any], Any]]] = [
     (
         "kinesis-video-archived-media",
-        "ListFragments",
-        lambda c: c.list_fragments(StreamName="s"),
+        "GetClip",
+        lambda c: c.get_clip(
+            StreamName="s",
+            ClipFragmentSelector={
+                "FragmentSelectorType": "SERVER_TIMESTAMP",
+                "TimestampRange": {"StartTimestamp": 1, "EndTimestamp": 2},
+            },
+        ),
     ),
     (
         "kinesis-video-signaling",

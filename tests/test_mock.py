@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import unittest
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import boto3
@@ -81,6 +82,17 @@ def test_function_decorator_stops_and_restores_when_body_raises(
         boom()
     assert not mock.active
     assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAUSERKEY"
+
+
+_module_mock = mock_kinesisvideo(account_id="666666666666")
+
+
+@_module_mock
+def test_decorated_pytest_test_still_gets_its_fixtures(tmp_path: Path) -> None:
+    assert tmp_path.is_dir()
+    assert _intercept.active_mock() is _module_mock
+    arn = kvs().create_stream(StreamName="fx")["StreamARN"]
+    assert arn.startswith("arn:aws:kinesisvideo:us-east-1:666666666666:stream/fx/")
 
 
 def test_async_function_decorator() -> None:

@@ -36,7 +36,7 @@ def get_media(store: Store, params: Params, ctx: RequestContext) -> Result:
     fragments = media.readable(store, stream, ctx.now)
     start = media.start_index(fragments, params["StartSelector"])
     if start is None:
-        payload: Any = [media.not_found_chunk()]
+        payload: Any = media.not_found_chunk()
     else:
         payload = media.get_media_chunks(fragments[start:], ctx.now)
     return {"ContentType": media.MEDIA_CONTENT_TYPE, "Payload": payload}

@@ -1,0 +1,109 @@
+"""kvsmock media plane: put a real Matroska file into a fake stream and read it back.
+
+Run it with ``.venv/bin/python examples/media.py``. ``mock.put_media`` stands in for
+PutMedia (which boto3 lacks); GetMedia, ListFragments and GetMediaForFragmentList are the
+real boto3 clients, pointed at the stream's GetDataEndpoint URL as on AWS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import boto3
+import ebmlite
+
+from kvsmock import mock_kinesisvideo
+
+REGION = "us-east-1"
+SAMPLE = (
+    Path(__file__).resolve().parent.parent
+    / "tests"
+    / "data"
+    / "h264_aac_320x240_15fps_4s_gop1s.mkv"
+)
+
+
+def tags_of(chunk: bytes) -> dict:
+    """The chunk's SimpleTags, read the way the KVS consumer library for Python reads them."""
+    schema = ebmlite.loadSchema("matroska.xml")
+    found = {}
+    for element in schema.load(io.BytesIO(chunk), headers=True):
+        if element.name != "Segment":
+            continue
+        for child in element:
+            if child.name == "Tags":
+                for tag in child.dump().get("Tag", []):
+                    for simple in tag.get("SimpleTag", []):
+                        found[simple["TagName"]] = simple.get("TagString")
+    return found
+
+
+def split(body: bytes) -> list:
+    schema = ebmlite.loadSchema("matroska.xml")
+    starts = [el.offset for el in schema.load(io.BytesIO(body), headers=True) if el.name == "EBML"]
+    return [body[a:b] for a, b in zip(starts, [*starts[1:], len(body)])]
+
+
+def main() -> None:
+    with mock_kinesisvideo() as mock:
+        kv = boto3.client("kinesisvideo", region_name=REGION)
+        kv.create_stream(StreamName="front-door", DataRetentionInHours=24)
+        print(f"PutMedia {SAMPLE.name} ({SAMPLE.stat().st_size} bytes)")
+        with SAMPLE.open("rb") as payload:
+            acks = mock.put_media(StreamName="front-door", Payload=payload)
+        for ack in acks:
+            print(
+                f"  ack {ack['EventType']:<9} timecode {ack['FragmentTimecode']:>5}  {ack['FragmentNumber']}"
+            )
+
+        url = kv.get_data_endpoint(StreamName="front-door", APIName="GET_MEDIA")["DataEndpoint"]
+        media = boto3.client("kinesis-video-media", region_name=REGION, endpoint_url=url)
+        reply = media.get_media(
+            StreamName="front-door", StartSelector={"StartSelectorType": "EARLIEST"}
+        )
+        body = reply["Payload"].read()
+        print(f"\nGetMedia: {reply['ContentType']}, {len(body)} bytes")
+        for chunk in split(body):
+            tags = tags_of(chunk)
+            print(
+                f"  chunk {len(chunk):>6} bytes  fragment {tags['AWS_KINESISVIDEO_FRAGMENT_NUMBER']}"
+                f"  producer {tags['AWS_KINESISVIDEO_PRODUCER_TIMESTAMP']}"
+                f"  behind {tags['AWS_KINESISVIDEO_MILLIS_BEHIND_NOW']} ms"
+            )
+
+        url = kv.get_data_endpoint(StreamName="front-door", APIName="LIST_FRAGMENTS")[
+            "DataEndpoint"
+        ]
+        archive = boto3.client("kinesis-video-archived-media", region_name=REGION, endpoint_url=url)
+        now = dt.datetime.now(dt.timezone.utc)
+        pages = archive.get_paginator("list_fragments").paginate(
+            StreamName="front-door",
+            FragmentSelector={
+                "FragmentSelectorType": "SERVER_TIMESTAMP",
+                "TimestampRange": {
+                    "StartTimestamp": now - dt.timedelta(hours=1),
+                    "EndTimestamp": now,
+                },
+            },
+        )
+        fragments = [f for page in pages for f in page["Fragments"]]
+        print(f"\nListFragments: {len(fragments)} fragments")
+        for f in fragments:
+            print(
+                f"  {f['FragmentNumber']}  {f['FragmentLengthInMilliseconds']} ms  {f['FragmentSizeInBytes']} bytes"
+            )
+        last = archive.get_media_for_fragment_list(
+            StreamName="front-door", Fragments=[fragments[-1]["FragmentNumber"]]
+        )
+        (chunk,) = split(last["Payload"].read())
+        print(f"\nGetMediaForFragmentList: 1 chunk, tags {sorted(tags_of(chunk))}")
+        out = Path("front-door.mkv")
+        print(
+            f"\nThe GetMedia body is a playable Matroska stream; save it with out.write_bytes(body) ({out})"
+        )
+
+
+if __name__ == "__main__":
+    main()
