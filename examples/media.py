@@ -54,9 +54,8 @@ def main() -> None:
         with SAMPLE.open("rb") as payload:
             acks = mock.put_media(StreamName="front-door", Payload=payload)
         for ack in acks:
-            print(
-                f"  ack {ack['EventType']:<9} timecode {ack['FragmentTimecode']:>5}  {ack['FragmentNumber']}"
-            )
+            event, timecode = ack["EventType"], ack["FragmentTimecode"]
+            print(f"  ack {event:<9} timecode {timecode:>5}  {ack['FragmentNumber']}")
 
         url = kv.get_data_endpoint(StreamName="front-door", APIName="GET_MEDIA")["DataEndpoint"]
         media = boto3.client("kinesis-video-media", region_name=REGION, endpoint_url=url)
@@ -68,7 +67,8 @@ def main() -> None:
         for chunk in split(body):
             tags = tags_of(chunk)
             print(
-                f"  chunk {len(chunk):>6} bytes  fragment {tags['AWS_KINESISVIDEO_FRAGMENT_NUMBER']}"
+                f"  chunk {len(chunk):>6} bytes"
+                f"  fragment {tags['AWS_KINESISVIDEO_FRAGMENT_NUMBER']}"
                 f"  producer {tags['AWS_KINESISVIDEO_PRODUCER_TIMESTAMP']}"
                 f"  behind {tags['AWS_KINESISVIDEO_MILLIS_BEHIND_NOW']} ms"
             )
@@ -91,18 +91,14 @@ def main() -> None:
         fragments = [f for page in pages for f in page["Fragments"]]
         print(f"\nListFragments: {len(fragments)} fragments")
         for f in fragments:
-            print(
-                f"  {f['FragmentNumber']}  {f['FragmentLengthInMilliseconds']} ms  {f['FragmentSizeInBytes']} bytes"
-            )
+            length, size = f["FragmentLengthInMilliseconds"], f["FragmentSizeInBytes"]
+            print(f"  {f['FragmentNumber']}  {length} ms  {size} bytes")
         last = archive.get_media_for_fragment_list(
             StreamName="front-door", Fragments=[fragments[-1]["FragmentNumber"]]
         )
         (chunk,) = split(last["Payload"].read())
         print(f"\nGetMediaForFragmentList: 1 chunk, tags {sorted(tags_of(chunk))}")
-        out = Path("front-door.mkv")
-        print(
-            f"\nThe GetMedia body is a playable Matroska stream; save it with out.write_bytes(body) ({out})"
-        )
+        print("\nThe GetMedia body is a playable Matroska stream: write it to a .mkv file.")
 
 
 if __name__ == "__main__":
