@@ -213,3 +213,32 @@ def test_zero_retention_keeps_a_five_minute_buffer() -> None:
         assert [chunk_tags(c)["AWS_KINESISVIDEO_FRAGMENT_NUMBER"] for c in chunks] == numbers
         clock.tick(61)
         assert get({"StartSelectorType": "EARLIEST"}) == []
+
+
+def test_consumer_library_loop_works_unchanged(kvsmock: KinesisVideoMock) -> None:
+    """The loop of AWS's KVS consumer library for Python: iterate the StreamingBody, re-parse
+    the buffer with ebmlite, and hand over a fragment whenever a second EBML header shows up."""
+    import io
+
+    import ebmlite
+
+    create_stream()
+    numbers = put(kvsmock, H264_AAC)
+    schema = ebmlite.loadSchema("matroska.xml")
+    reply = media_client().get_media(
+        StreamName="cam", StartSelector={"StartSelectorType": "EARLIEST"}
+    )
+    buffer = bytearray()
+    fragments: List[bytes] = []
+    for chunk in reply["Payload"]:
+        buffer.extend(chunk)
+        dom = schema.load(io.BytesIO(buffer), headers=True)
+        headers = [el for el in dom if el.id == 0x1A45DFA3]
+        if len(headers) > 1:
+            fragments.append(bytes(buffer[headers[0].offset : headers[1].offset]))
+            buffer = buffer[headers[1].offset :]
+    fragments.append(bytes(buffer))  # the body ends: the last fragment is complete too
+    tags = [chunk_tags(f) for f in fragments]
+    assert [t["AWS_KINESISVIDEO_FRAGMENT_NUMBER"] for t in tags] == numbers
+    assert all(float(t["AWS_KINESISVIDEO_MILLIS_BEHIND_NOW"]) >= 0 for t in tags)
+    assert float(tags[0]["AWS_KINESISVIDEO_PRODUCER_TIMESTAMP"]) > 0

@@ -11,7 +11,7 @@ import base64
 import binascii
 import copy
 import hashlib
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from kvsmock.errors import invalid_argument
 from kvsmock.services import RequestContext
@@ -81,39 +81,62 @@ def describe_stream(store: Store, params: Params, ctx: RequestContext) -> Result
     return {"StreamInfo": stream_info(store, stream, status or "DELETING")}
 
 
-def _decode_token(token: Optional[str]) -> Optional[str]:
+def _decode_token(token: Optional[str], scope: str) -> Optional[str]:
+    """The last name a ``NextToken`` of this list (``scope``) carries; None for no token.
+
+    Raises ``InvalidArgumentException`` for a token kvsmock did not issue for this list.
+    """
     if not token:
         return None
     try:
         text = base64.b64decode(token, validate=True).decode("utf-8")
     except (binascii.Error, ValueError):
         text = ""
-    if not text.startswith(_TOKEN_PREFIX):
+    prefix = f"{_TOKEN_PREFIX}{scope}:"
+    if not text.startswith(prefix):
         raise invalid_argument("The NextToken is not valid.")
-    return text[len(_TOKEN_PREFIX) :]
+    return text[len(prefix) :]
 
 
-def _encode_token(last_name: str) -> str:
-    return base64.b64encode((_TOKEN_PREFIX + last_name).encode("utf-8")).decode("ascii")
+def _encode_token(last_name: str, scope: str) -> str:
+    raw = f"{_TOKEN_PREFIX}{scope}:{last_name}".encode()
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _page(
+    items: Iterator[Any],
+    limit: int,
+    scope: str,
+    name_of: Callable[[Any], str],
+    render: Callable[[Any], Result],
+) -> Tuple[List[Result], Optional[str]]:
+    """One page of a name-ordered listing and the ``NextToken`` of the next, if any.
+
+    The token carries the last name returned, so resources created or deleted between pages
+    never make a later page repeat or skip one that existed throughout.
+    """
+    page: List[Result] = []
+    last = None
+    for item in items:
+        if len(page) == limit:
+            return page, _encode_token(name_of(last), scope)
+        page.append(render(item))
+        last = item
+    return page, None
 
 
 def list_streams(store: Store, params: Params, ctx: RequestContext) -> Result:
-    """ListStreams: ``StreamInfo`` in stream-name order, paged by an opaque ``NextToken``.
-
-    The token carries the last name returned, so streams created or deleted between pages
-    never make a later page repeat or skip a stream that existed throughout.
-    """
+    """ListStreams: ``StreamInfo`` in stream-name order, paged by an opaque ``NextToken``."""
     limit = params.get("MaxResults", LIST_STREAMS_DEFAULT_MAX_RESULTS)
-    after = _decode_token(params.get("NextToken"))
-    condition = params.get("StreamNameCondition") or {}
-    prefix = condition.get("ComparisonValue") or ""
-    infos: List[Result] = []
-    next_token = None
-    for stream in store.iter_streams(after=after, prefix=prefix, now=ctx.now):
-        if len(infos) == limit:
-            next_token = _encode_token(infos[-1]["StreamName"])
-            break
-        infos.append(stream_info(store, stream, store.status(stream, ctx.now) or "DELETING"))
+    after = _decode_token(params.get("NextToken"), "streams")
+    prefix = (params.get("StreamNameCondition") or {}).get("ComparisonValue") or ""
+    infos, next_token = _page(
+        store.iter_streams(after=after, prefix=prefix, now=ctx.now),
+        limit,
+        "streams",
+        lambda stream: stream.name,
+        lambda stream: stream_info(store, stream, store.status(stream, ctx.now) or "DELETING"),
+    )
     result: Result = {"StreamInfoList": infos}
     if next_token is not None:
         result["NextToken"] = next_token
@@ -241,20 +264,18 @@ def describe_signaling_channel(store: Store, params: Params, ctx: RequestContext
 def list_signaling_channels(store: Store, params: Params, ctx: RequestContext) -> Result:
     """ListSignalingChannels: ``ChannelInfo`` in channel-name order, 500 per page by default.
 
-    Paged by the same opaque ``NextToken`` as ListStreams (it carries the last name returned).
+    Paged like ListStreams, by an opaque ``NextToken`` that carries the last name returned.
     """
     limit = params.get("MaxResults") or LIST_CHANNELS_DEFAULT_MAX_RESULTS
-    after = _decode_token(params.get("NextToken"))
-    condition = params.get("ChannelNameCondition") or {}
-    prefix = condition.get("ComparisonValue") or ""
-    infos: List[Result] = []
-    next_token = None
-    for channel in store.iter_channels(after=after, prefix=prefix, now=ctx.now):
-        if len(infos) == limit:
-            next_token = _encode_token(infos[-1]["ChannelName"])
-            break
-        status = store.status(channel, ctx.now) or "DELETING"
-        infos.append(channel_info(store, channel, status))
+    after = _decode_token(params.get("NextToken"), "channels")
+    prefix = (params.get("ChannelNameCondition") or {}).get("ComparisonValue") or ""
+    infos, next_token = _page(
+        store.iter_channels(after=after, prefix=prefix, now=ctx.now),
+        limit,
+        "channels",
+        lambda channel: channel.name,
+        lambda channel: channel_info(store, channel, store.status(channel, ctx.now) or "DELETING"),
+    )
     result: Result = {"ChannelInfoList": infos}
     if next_token is not None:
         result["NextToken"] = next_token
@@ -469,7 +490,6 @@ def update_stream_storage_configuration(
 
 #: ListEdgeAgentConfigurations' default page size ("The default is 5"; the model allows 1..10).
 LIST_EDGE_AGENT_CONFIGURATIONS_DEFAULT_MAX_RESULTS = 5
-_EDGE_TOKEN_PREFIX = "kvsmock:edge:v1:"
 
 
 def _edge_item(stream: Stream, edge: EdgeConfiguration, state: EdgeSyncState) -> Result:
@@ -535,31 +555,16 @@ def list_edge_agent_configurations(store: Store, params: Params, ctx: RequestCon
     """
     hub = params["HubDeviceArn"]
     limit = params.get("MaxResults", LIST_EDGE_AGENT_CONFIGURATIONS_DEFAULT_MAX_RESULTS)
-    after = None
-    token = params.get("NextToken")
-    if token:
-        text = _b64_text(token)
-        prefix = f"{_EDGE_TOKEN_PREFIX}{_hub_key(hub)}:"
-        if text is None or not text.startswith(prefix):
-            raise invalid_argument("The NextToken is not valid.")
-        after = text[len(prefix) :]
-    configs: List[Result] = []
-    next_token = None
-    for stream, edge, state in store.edge_configurations(hub, after=after, now=ctx.now):
-        if len(configs) == limit:
-            last = configs[-1]["StreamName"]
-            raw = f"{_EDGE_TOKEN_PREFIX}{_hub_key(hub)}:{last}".encode()
-            next_token = base64.b64encode(raw).decode("ascii")
-            break
-        configs.append(_edge_item(stream, edge, state))
+    scope = f"edge:{_hub_key(hub)}"
+    after = _decode_token(params.get("NextToken"), scope)
+    configs, next_token = _page(
+        store.edge_configurations(hub, after=after, now=ctx.now),
+        limit,
+        scope,
+        lambda entry: entry[0].name,
+        lambda entry: _edge_item(*entry),
+    )
     result: Result = {"EdgeConfigs": configs}
     if next_token is not None:
         result["NextToken"] = next_token
     return result
-
-
-def _b64_text(token: str) -> Optional[str]:
-    try:
-        return base64.b64decode(token, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        return None
