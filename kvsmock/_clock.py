@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 import random
 import string
-import uuid
 
 _VERSION_ALPHABET = string.ascii_letters + string.digits
 #: Length of a stream or channel Version token; real ones are 20 mixed-case alphanumerics
@@ -49,8 +48,19 @@ def new_hex8(rng: random.Random) -> str:
 
 
 def new_request_id(rng: random.Random) -> str:
-    """A UUID4-shaped ``x-amzn-RequestId``."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    """A UUID4-shaped ``x-amzn-RequestId``.
+
+    The same string as ``str(uuid.UUID(int=rng.getrandbits(128), version=4))``, formatted
+    directly (this runs on every request).
+    """
+    n = (rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+#: RFC 4122 variant bits and version 4, as ``uuid.UUID(..., version=4)`` sets them.
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
 def resource_arn(

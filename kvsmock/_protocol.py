@@ -140,6 +140,11 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialize {type(value).__name__}")
 
 
+#: ``json.dumps(value, default=_json_default, separators=(",", ":"))`` without building a new
+#: encoder on every call (json.dumps does when given options).
+_ENCODE = json.JSONEncoder(default=_json_default, separators=(",", ":")).encode
+
+
 class OperationCodec:
     """Reads one operation's requests and writes its replies, from its model shapes."""
 
@@ -230,7 +235,7 @@ class OperationCodec:
             body = payload if payload is not None else b""
         else:
             headers["Content-Type"] = "application/json"
-            body = json.dumps(rest, default=_json_default, separators=(",", ":")).encode()
+            body = _ENCODE(rest).encode()
             headers["Content-Length"] = str(len(body))
         return HttpReply(self.status, headers, body)
 

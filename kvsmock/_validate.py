@@ -65,6 +65,21 @@ def compile_pattern(pattern: str) -> Callable[[str], Any]:
     return re.compile(pattern).fullmatch
 
 
+#: The Python type a valid value of a shape type usually has exactly, for a fast type test.
+#: Not for integer/long: their check is also a range check.
+_EXACT_TYPES: Dict[str, type] = {
+    "string": str,
+    "double": float,
+    "float": float,
+    "boolean": bool,
+    "timestamp": _dt.datetime,
+    "blob": bytes,
+    "structure": dict,
+    "list": list,
+    "map": dict,
+}
+
+
 def _type_ok(type_name: str, value: Any) -> bool:
     if type_name == "string":
         return isinstance(value, str)
@@ -180,10 +195,15 @@ def _build(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
     elif type_name == "structure":
         steps.append(_structure_step(shape, output, memo))
 
+    # Fast path: a value of exactly the modeled Python type needs no further type test
+    # (``_type_ok`` would accept it); anything else goes through ``_type_ok``.
+    exact = _EXACT_TYPES.get(type_name)
+    run = tuple(steps)
+
     def check(value: Any, path: str, problems: List[str]) -> None:
-        if not type_check(value, path, problems):
+        if value.__class__ is not exact and not type_check(value, path, problems):
             return
-        for step in steps:
+        for step in run:
             step(value, path, problems)
 
     return check
@@ -283,17 +303,22 @@ def _range_steps(meta: Dict[str, Any]) -> List[Check]:
 
 def _structure_step(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
     required = tuple(shape.required_members)
-    members = {name: _compile(m, output, memo) for name, m in shape.members.items()}
+    # Each member's check with its lower-camel path segment, computed once.
+    members = {
+        name: (_compile(m, output, memo), member_path("", name))
+        for name, m in shape.members.items()
+    }
 
     def walk(value: Dict[str, Any], path: str, problems: List[str]) -> None:
         for name in required:
             if value.get(name) is None:
                 _fail(problems, None, member_path(path, name), "Member must not be null")
+        prefix = f"{path}." if path else ""
         for name, v in value.items():
-            check = members.get(name)
-            if check is None or v is None:
+            entry = members.get(name)
+            if entry is None or v is None:
                 continue
-            check(v, member_path(path, name), problems)
+            entry[0](v, prefix + entry[1], problems)
 
     return walk
 

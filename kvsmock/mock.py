@@ -14,11 +14,26 @@ import os
 import random
 import sys
 import threading
-import unittest
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    TypeVar,
+    Union,
+    cast,
+)
 
 from kvsmock import _clock, _intercept, _model
 from kvsmock.state import DEFAULT_CHANNEL_LIMIT, DEFAULT_STREAM_LIMIT, Store
+
+if TYPE_CHECKING:  # imported lazily: unittest costs ~5 ms of import time
+    import unittest
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -255,8 +270,13 @@ class KinesisVideoMock:
         return run  # type: ignore[return-value]
 
     def _decorate_class(self, cls: type) -> type:
-        if issubclass(cls, unittest.TestCase):
-            original = cls.setUp
+        # A TestCase subclass implies unittest is imported; not importing it ourselves keeps
+        # ``import kvsmock`` cheap.
+        unittest_module = sys.modules.get("unittest")
+        test_case: Optional[type] = getattr(unittest_module, "TestCase", None)
+        if test_case is not None and issubclass(cls, test_case):
+            case_cls = cast("type[unittest.TestCase]", cls)
+            original = case_cls.setUp
             mock = self
 
             def setUp(case: unittest.TestCase) -> None:
@@ -265,7 +285,7 @@ class KinesisVideoMock:
                 case.addCleanup(mock.stop)
                 original(case)
 
-            cls.setUp = setUp  # type: ignore[method-assign,assignment]
+            case_cls.setUp = setUp  # type: ignore[method-assign,assignment]
             return cls
         for name, value in list(vars(cls).items()):
             if name.startswith("test") and callable(value):

@@ -1,0 +1,252 @@
+"""The store's common machinery: lifecycle, lookups, versions and tags of any resource.
+
+Asynchronous transitions (CREATING -> ACTIVE, UPDATING -> ACTIVE, DELETING -> gone) are
+evaluated lazily from timestamps on each access, never by threads, so freezegun and
+time-machine drive them. Their length is the mock's ``transition_seconds`` (default 0: done
+at once).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import random
+import threading
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, TypeVar, Union
+
+from kvsmock import _clock
+from kvsmock.errors import (
+    ServiceError,
+    invalid_argument,
+    not_found,
+    resource_in_use,
+    version_mismatch,
+)
+from kvsmock.state.resources import (
+    ACTIVE,
+    CREATING,
+    DELETING,
+    SignalingChannel,
+    Stream,
+)
+
+#: Documented maximum number of tags on one stream (API TagStream: "up to 50 tags").
+MAX_TAGS_PER_RESOURCE = 50
+#: Documented default streams-per-account quota (quotas page: 10,000, soft).
+DEFAULT_STREAM_LIMIT = 10_000
+#: Documented default signaling channels per account and region (quotas page: 10,000 in
+#: us-east-1 and us-west-2; a mock option, since other regions have 5,000).
+DEFAULT_CHANNEL_LIMIT = 10_000
+
+#: A resource with a lifecycle, tags and a Version: a stream or a signaling channel.
+Resource = Union[Stream, SignalingChannel]
+R = TypeVar("R", bound=Resource)
+#: ResourceInUseException message when a stream or channel linked by
+#: UpdateMediaStorageConfiguration is deleted (AWS_BEHAVIOUR.md: the real DeleteStream text).
+MEDIA_STORAGE_LINKED_MESSAGE = "Disable MediaStorageConfiguration to delete the {kind}"
+
+
+class StoreBase:
+    """All resources of one account in one region, behind one lock (the shared part).
+
+    Args:
+        account_id: 12-digit AWS account id.
+        region: region name; its partition and DNS suffix come from botocore's endpoint data.
+        rng: the mock's seeded random source (versions, endpoint ids).
+        transition_seconds: how long CREATING / UPDATING / DELETING last (seconds).
+        stream_limit: streams allowed per account and region before
+            ``AccountStreamLimitExceededException``.
+        channel_limit: signaling channels allowed per account and region before
+            ``AccountChannelLimitExceededException``.
+        partition: ``aws``, ``aws-cn``, ``aws-us-gov``, ...; dns_suffix: ``amazonaws.com``, ...
+    """
+
+    def __init__(
+        self,
+        account_id: str,
+        region: str,
+        *,
+        rng: random.Random,
+        partition: str = "aws",
+        dns_suffix: str = "amazonaws.com",
+        transition_seconds: float = 0.0,
+        stream_limit: int = DEFAULT_STREAM_LIMIT,
+        channel_limit: int = DEFAULT_CHANNEL_LIMIT,
+    ) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.partition = partition
+        self.dns_suffix = dns_suffix
+        self.rng = rng
+        self.transition = _dt.timedelta(seconds=transition_seconds)
+        self.stream_limit = stream_limit
+        self.channel_limit = channel_limit
+        self.lock = threading.RLock()
+        self._streams: Dict[str, Stream] = {}
+        self._names: List[str] = []  # sorted stream names: ListStreams order and cursor
+        self._channels: Dict[str, SignalingChannel] = {}
+        self._channel_names: List[str] = []  # sorted: ListSignalingChannels order and cursor
+        #: StreamARN -> the channel whose MediaStorageConfiguration is ENABLED on it.
+        self._media_links: Dict[str, SignalingChannel] = {}
+        #: (resource kind, name) -> last creation time used in an ARN (epoch ms).
+        self._last_creation_ms: Dict[Tuple[str, str], int] = {}
+        #: Fragments and fragment numbers (:class:`kvsmock.media.MediaState`), created by the
+        #: first PutMedia; ``None`` until then.
+        self.media: Any = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def status(self, resource: Resource, now: Optional[_dt.datetime] = None) -> Optional[str]:
+        """The ``Status`` of a stream or channel at ``now``, or ``None`` once it is deleted."""
+        phase = resource.phase
+        if phase is None:
+            return ACTIVE
+        if (now or _clock.now()) - resource.phase_started < self.transition:
+            return phase
+        if phase == DELETING:
+            self._drop(resource)
+            return None
+        resource.phase = None
+        return ACTIVE
+
+    def _begin(self, resource: Resource, phase: str, now: _dt.datetime) -> None:
+        if self.transition:
+            resource.phase = phase
+            resource.phase_started = now
+        elif phase == DELETING:
+            self._drop(resource)
+        else:
+            resource.phase = None
+
+    def _table(self, resource: Resource) -> Tuple[Dict[str, Any], List[str]]:
+        if isinstance(resource, SignalingChannel):
+            return self._channels, self._channel_names
+        return self._streams, self._names
+
+    def _drop(self, resource: Resource) -> None:
+        table, names = self._table(resource)
+        name = resource.name
+        if table.get(name) is resource:
+            del table[name]
+            if self.media is not None and isinstance(resource, Stream):
+                self.media.forget(resource.arn)  # "makes the data ... inaccessible"
+            i = bisect.bisect_left(names, name)
+            if i < len(names) and names[i] == name:
+                del names[i]
+
+    def _creation_ms(self, kind: str, name: str, now: _dt.datetime) -> int:
+        # A re-created name never reuses an earlier resource's ARN (the ARN suffix is the
+        # creation time): under a frozen clock the new creation time moves 1 ms on.
+        created_ms = _clock.epoch_millis(now)
+        last = self._last_creation_ms.get((kind, name))
+        if last is not None and created_ms <= last:
+            created_ms = last + 1
+        self._last_creation_ms[(kind, name)] = created_ms
+        return created_ms
+
+    def _lookup(
+        self,
+        kind: str,
+        name: Optional[str],
+        arn: Optional[str],
+        now: Optional[_dt.datetime],
+        usable: bool,
+    ) -> Resource:
+        """The stream or channel (``kind``) named by name or ARN; see :meth:`find_stream`."""
+        label = kind.capitalize()
+        if name is None and arn is None:
+            raise invalid_argument(f"Either {label}Name or {label}ARN must be specified.")
+        now = now or _clock.now()
+        table: Mapping[str, Resource] = self._channels if kind == "channel" else self._streams
+        resource = table.get(name if name is not None else _name_in_arn(arn or ""))
+        if resource is None:
+            raise not_found(kind)
+        status = self.status(resource, now)
+        if status is None or (arn is not None and resource.arn != arn):
+            raise not_found(kind)
+        if usable and status in (CREATING, DELETING):
+            raise not_found(kind)
+        return resource
+
+    def _iter_sorted(
+        self,
+        table: Mapping[str, R],
+        names: List[str],
+        after: Optional[str],
+        prefix: str,
+        now: Optional[_dt.datetime],
+    ) -> Iterator[R]:
+        now = now or _clock.now()
+        if after is not None and after >= prefix:
+            i = bisect.bisect_right(names, after)
+        else:
+            i = bisect.bisect_left(names, prefix)
+        while i < len(names):
+            name = names[i]
+            if not name.startswith(prefix):
+                return
+            resource = table[name]
+            if self.status(resource, now) is None:  # finished deleting: dropped from names
+                continue
+            i += 1
+            yield resource
+
+    def require_active(self, resource: Resource, now: _dt.datetime) -> None:
+        """Raise ``ResourceInUseException`` unless the stream or channel is ACTIVE."""
+        status = self.status(resource, now)
+        if status != ACTIVE:
+            kind = _kind_of(resource)
+            raise resource_in_use(
+                f"The {kind} {resource.name} is in {status} status; the operation needs an "
+                f"ACTIVE {kind}."
+            )
+
+    @staticmethod
+    def check_version(resource: Resource, current_version: Optional[str], required: bool) -> None:
+        """Raise ``VersionMismatchException`` if ``CurrentVersion`` is not the resource's."""
+        if current_version is None:
+            if required:
+                raise invalid_argument("CurrentVersion must be specified.")
+            return
+        if current_version != resource.version:
+            raise version_mismatch(_kind_of(resource))
+
+    # -- tags ------------------------------------------------------------------------------
+
+    @staticmethod
+    def tag(resource: Resource, tags: Mapping[str, str]) -> None:
+        """Add or replace tags of a stream or channel; over 50 in total raises, stores nothing."""
+        merged = {**resource.tags, **tags}
+        if len(merged) > MAX_TAGS_PER_RESOURCE:
+            raise tags_limit()
+        resource.tags = merged
+
+    @staticmethod
+    def untag(resource: Resource, keys: List[str]) -> None:
+        """Remove tags by key; keys that are not there are ignored (API UntagStream)."""
+        for key in keys:
+            resource.tags.pop(key, None)
+
+
+def tags_limit() -> ServiceError:
+    """``TagsPerResourceExceededLimitException``: a resource would carry over 50 tags."""
+    return ServiceError(
+        "TagsPerResourceExceededLimitException",
+        f"The resource can have at most {MAX_TAGS_PER_RESOURCE} tags.",
+    )
+
+
+def _name_in_arn(arn: str) -> str:
+    # ``...:<kind>/<name>/<creation ms>``; the model pattern has already been checked.
+    resource = arn.split(":", 5)[-1]
+    parts = resource.split("/")
+    return parts[1] if len(parts) == 3 else ""
+
+
+def _kind_of(resource: Resource) -> str:
+    return "channel" if isinstance(resource, SignalingChannel) else "stream"
+
+
+def _kind_in_arn(arn: str) -> str:
+    # ``...:<kind>/<name>/<creation ms>``: ``stream`` or ``channel`` for KVS resources.
+    return arn.split(":", 5)[-1].split("/", 1)[0]

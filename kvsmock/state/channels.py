@@ -1,0 +1,278 @@
+"""Signaling channels, WebRTC media storage links, and resource lookups by ARN."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+from typing import Iterator, List, Mapping, Optional
+
+from kvsmock import _clock
+from kvsmock.errors import ServiceError, invalid_argument, not_found, resource_in_use
+from kvsmock.state._base import (
+    MAX_TAGS_PER_RESOURCE,
+    MEDIA_STORAGE_LINKED_MESSAGE,
+    Resource,
+    _kind_in_arn,
+    tags_limit,
+)
+from kvsmock.state.resources import (
+    CREATING,
+    DEFAULT_MESSAGE_TTL_SECONDS,
+    DELETING,
+    SINGLE_MASTER,
+    UPDATING,
+    SignalingChannel,
+    Stream,
+)
+from kvsmock.state.streams import StreamsMixin
+
+#: ``MessageTtlSeconds`` bounds (model shape ``MessageTtlSeconds``), in seconds.
+MIN_MESSAGE_TTL_SECONDS, MAX_MESSAGE_TTL_SECONDS = 5, 120
+#: ``ChannelProtocol`` -> endpoint host prefix: ``m-`` (WSS, MASTER; ``v-`` for a VIEWER),
+#: ``r-`` (HTTPS) as seen in real responses; ``w-`` (WEBRTC) is kvsmock's choice.
+CHANNEL_ENDPOINT_FLEET: Mapping[str, str] = {"WSS": "m", "HTTPS": "r", "WEBRTC": "w"}
+#: Every host prefix a channel has an id for, in the order the ids are drawn.
+CHANNEL_ENDPOINT_PREFIXES = ("m", "v", "r", "w")
+
+
+class ChannelsMixin(StreamsMixin):
+    """The signaling-channel and media-storage operations of a :class:`~kvsmock.state.Store`."""
+
+    def find_resource(self, arn: str, *, now: Optional[_dt.datetime] = None) -> Resource:
+        """The stream or channel an ARN names (TagResource and friends).
+
+        Raises:
+            ServiceError: ``ResourceNotFoundException`` when no such stream or channel
+                exists now in this account and region, or the ARN's resource type is neither
+                ``stream`` nor ``channel``.
+        """
+        kind = _kind_in_arn(arn)
+        if kind == "stream":
+            return self.find_stream(arn=arn, now=now)
+        if kind == "channel":
+            return self.find_channel(arn=arn, now=now)
+        raise not_found("resource")
+
+    @property
+    def channels(self) -> List[SignalingChannel]:
+        """Every signaling channel that exists now (any status but deleted), in name order."""
+        with self.lock:
+            return list(self.iter_channels())
+
+    def create_signaling_channel(
+        self,
+        name: str,
+        *,
+        channel_type: str = SINGLE_MASTER,
+        message_ttl_seconds: int = DEFAULT_MESSAGE_TTL_SECONDS,
+        tags: Optional[Mapping[str, str]] = None,
+        now: Optional[_dt.datetime] = None,
+    ) -> SignalingChannel:
+        """Create a channel as ``CreateSignalingChannel`` does: CREATING, then ACTIVE.
+
+        The ARN is ``arn:<partition>:kinesisvideo:<region>:<account>:channel/<name>/<ms>``
+        (creation time in epoch milliseconds, never reused for a name). The WSS, HTTPS and
+        WEBRTC endpoint ids are drawn from the seeded rng here, so they stay stable.
+
+        Args:
+            message_ttl_seconds: ``SingleMasterConfiguration.MessageTtlSeconds``, 5..120 s.
+
+        Raises:
+            ServiceError: ``ResourceInUseException`` if the name is taken (also by a channel
+                still DELETING); ``AccountChannelLimitExceededException`` past
+                ``channel_limit``; ``InvalidArgumentException`` for a ChannelType other than
+                SINGLE_MASTER ("the only supported channel type") or a TTL outside 5..120;
+                ``TagsPerResourceExceededLimitException`` over 50 tags.
+        """
+        with self.lock:
+            now = now or _clock.now()
+            existing = self._channels.get(name)
+            if existing is not None and self.status(existing, now) is not None:
+                raise resource_in_use(f"The signaling channel {name} already exists.")
+            live = [c for c in list(self._channels.values()) if self.status(c, now) is not None]
+            if len(live) >= self.channel_limit:
+                raise ServiceError(
+                    "AccountChannelLimitExceededException",
+                    "The number of signaling channels created for the account is too high. "
+                    f"The limit is {self.channel_limit}.",
+                )
+            if channel_type != SINGLE_MASTER:
+                raise invalid_argument(
+                    f"The channel type {channel_type} is not supported. Currently, "
+                    "SINGLE_MASTER is the only supported channel type."
+                )
+            _check_ttl(message_ttl_seconds)
+            if tags and len(tags) > MAX_TAGS_PER_RESOURCE:
+                raise tags_limit()
+            created_ms = self._creation_ms("channel", name, now)
+            creation_time = _clock.from_epoch_millis(created_ms)
+            rng = self.rng
+            channel = SignalingChannel(
+                name=name,
+                arn=_clock.resource_arn(
+                    self.partition, self.region, self.account_id, "channel", name, created_ms
+                ),
+                creation_time=creation_time,
+                version=_clock.new_version(rng),
+                channel_type=channel_type,
+                message_ttl_seconds=message_ttl_seconds,
+                tags=dict(tags or {}),
+                endpoint_ids={p: _clock.new_hex8(rng) for p in CHANNEL_ENDPOINT_PREFIXES},
+            )
+            self._channels[name] = channel
+            bisect.insort(self._channel_names, name)
+            self._begin(channel, CREATING, creation_time)
+            return channel
+
+    def find_channel(
+        self,
+        name: Optional[str] = None,
+        arn: Optional[str] = None,
+        *,
+        now: Optional[_dt.datetime] = None,
+        usable: bool = False,
+    ) -> SignalingChannel:
+        """The channel named by ``ChannelName`` or ``ChannelARN`` (as :meth:`find_stream`).
+
+        Raises:
+            ServiceError: ``InvalidArgumentException`` when neither is given;
+                ``ResourceNotFoundException`` ("The requested channel is not found or not
+                active.") when no such channel exists now.
+        """
+        channel = self._lookup("channel", name, arn, now, usable)
+        assert isinstance(channel, SignalingChannel)
+        return channel
+
+    def update_signaling_channel(
+        self,
+        channel: SignalingChannel,
+        *,
+        message_ttl_seconds: int,
+        now: Optional[_dt.datetime] = None,
+    ) -> None:
+        """Apply ``UpdateSignalingChannel``: new TTL and Version, UPDATING then ACTIVE.
+
+        Raises:
+            ServiceError: ``ResourceInUseException`` unless ACTIVE;
+                ``InvalidArgumentException`` for a TTL outside 5..120 seconds.
+        """
+        now = now or _clock.now()
+        self.require_active(channel, now)
+        _check_ttl(message_ttl_seconds)
+        channel.message_ttl_seconds = message_ttl_seconds
+        channel.version = _clock.new_version(self.rng)
+        self._begin(channel, UPDATING, now)
+
+    def delete_signaling_channel(
+        self, channel: SignalingChannel, *, now: Optional[_dt.datetime] = None
+    ) -> None:
+        """Apply ``DeleteSignalingChannel``: DELETING at once, gone after the transition.
+
+        Raises:
+            ServiceError: ``ResourceInUseException`` while CREATING or UPDATING, or while its
+                MediaStorageConfiguration is ENABLED; ``ResourceNotFoundException`` when it
+                is already DELETING.
+        """
+        now = now or _clock.now()
+        status = self.status(channel, now)
+        if status in (CREATING, UPDATING):
+            raise resource_in_use(
+                f"The channel {channel.name} is in {status} status and cannot be deleted now."
+            )
+        if status == DELETING:
+            raise not_found("channel")
+        if channel.media_storage_stream_arn is not None:
+            raise resource_in_use(MEDIA_STORAGE_LINKED_MESSAGE.format(kind="channel"))
+        self._begin(channel, DELETING, now)
+
+    def iter_channels(
+        self, after: Optional[str] = None, prefix: str = "", now: Optional[_dt.datetime] = None
+    ) -> Iterator[SignalingChannel]:
+        """Existing channels in name order, after ``after`` and matching ``prefix``.
+
+        Callers hold :attr:`lock` while iterating.
+        """
+        return self._iter_sorted(self._channels, self._channel_names, after, prefix, now)
+
+    def channel_endpoint(self, channel: SignalingChannel, protocol: str, role: str) -> str:
+        """The ``ResourceEndpoint`` of a channel for a protocol and role.
+
+        ``wss://m-<8 hex>...`` for a MASTER and ``wss://v-<8 hex>...`` for a VIEWER (both
+        seen in real responses), ``https://r-<8 hex>...`` for HTTPS and ``https://w-<8
+        hex>...`` for WEBRTC, each host ``.kinesisvideo.<region>.<dns suffix>`` and stable
+        for the life of the channel (API_GetSignalingChannelEndpoint).
+
+        Raises:
+            ServiceError: ``InvalidArgumentException`` for WEBRTC while the channel is not
+                configured for ingestion (its MediaStorageConfiguration is not ENABLED).
+        """
+        if protocol == "WEBRTC" and channel.media_storage_stream_arn is None:
+            raise invalid_argument(
+                f"The signaling channel {channel.name} is not configured for ingestion "
+                "(MediaStorageConfiguration is DISABLED), so it has no WEBRTC endpoint."
+            )
+        prefix = "v" if protocol == "WSS" and role == "VIEWER" else CHANNEL_ENDPOINT_FLEET[protocol]
+        scheme = "wss" if protocol == "WSS" else "https"
+        host = f"{prefix}-{channel.endpoint_ids[prefix]}.kinesisvideo.{self.region}"
+        return f"{scheme}://{host}.{self.dns_suffix}"
+
+    def enable_media_storage(
+        self, channel: SignalingChannel, stream: Stream, *, now: Optional[_dt.datetime] = None
+    ) -> None:
+        """``UpdateMediaStorageConfiguration`` with Status ENABLED: store the channel's media
+        in the stream (idempotent for the same pair).
+
+        Raises:
+            ServiceError: ``ResourceInUseException`` unless both are ACTIVE, or when the
+                stream is mapped to another channel or the channel to another stream;
+                ``NoDataRetentionException`` when the stream's retention is 0 hours.
+        """
+        now = now or _clock.now()
+        self.require_active(channel, now)
+        self.require_active(stream, now)
+        if stream.data_retention_in_hours == 0:
+            raise ServiceError(
+                "NoDataRetentionException",
+                f"The Stream data retention in hours is equal to zero for stream {stream.name}.",
+            )
+        mapped = self._media_links.get(stream.arn)
+        if mapped is not None and mapped is not channel:
+            raise resource_in_use(
+                f"The stream {stream.name} is already mapped to the signaling channel "
+                f"{mapped.name}."
+            )
+        current = channel.media_storage_stream_arn
+        if current is not None and current != stream.arn:
+            raise resource_in_use(
+                f"The channel {channel.name} is already mapped to the stream {current}."
+            )
+        channel.media_storage_stream_arn = stream.arn
+        self._media_links[stream.arn] = channel
+
+    def disable_media_storage(
+        self, channel: SignalingChannel, *, now: Optional[_dt.datetime] = None
+    ) -> None:
+        """``UpdateMediaStorageConfiguration`` with Status DISABLED: drop the channel's link.
+
+        Raises:
+            ServiceError: ``ResourceInUseException`` unless the channel is ACTIVE.
+        """
+        self.require_active(channel, now or _clock.now())
+        current = channel.media_storage_stream_arn
+        if current is not None:
+            self._media_links.pop(current, None)
+            channel.media_storage_stream_arn = None
+
+    def mapped_channel(self, stream: Stream) -> Optional[SignalingChannel]:
+        """The channel that stores its media in ``stream`` (DescribeMappedResourceConfiguration)."""
+        return self._media_links.get(stream.arn)
+
+
+def _check_ttl(seconds: int) -> None:
+    if not MIN_MESSAGE_TTL_SECONDS <= seconds <= MAX_MESSAGE_TTL_SECONDS:
+        raise invalid_argument(
+            f"1 validation error detected: Value '{seconds}' at "
+            "'singleMasterConfiguration.messageTtlSeconds' failed to satisfy constraint: "
+            f"Member must have value between {MIN_MESSAGE_TTL_SECONDS} and "
+            f"{MAX_MESSAGE_TTL_SECONDS}"
+        )

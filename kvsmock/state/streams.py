@@ -1,0 +1,206 @@
+"""Streams: CreateStream, UpdateStream, UpdateDataRetention, DeleteStream and lookups."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+from typing import Iterator, List, Mapping, Optional
+
+from kvsmock import _clock
+from kvsmock.errors import ServiceError, invalid_argument, not_found, resource_in_use
+from kvsmock.state._base import (
+    MAX_TAGS_PER_RESOURCE,
+    MEDIA_STORAGE_LINKED_MESSAGE,
+    StoreBase,
+    tags_limit,
+)
+from kvsmock.state.resources import CREATING, DELETING, UPDATING, Stream
+
+#: Documented maximum of ``DataRetentionInHours`` (87600 h = ten years; API_UpdateDataRetention).
+MAX_DATA_RETENTION_IN_HOURS = 87600
+#: KMS key used when CreateStream has no KmsKeyId (API_CreateStream: "aws/kinesisvideo").
+DEFAULT_KMS_ALIAS = "alias/aws/kinesisvideo"
+
+#: ``APIName`` -> data endpoint host prefix. PUT_MEDIA and GET_MEDIA are served by the
+#: ``s-`` fleet, the archived-media APIs by the ``b-`` fleet (AWS_BEHAVIOUR.md, Endpoints).
+ENDPOINT_FLEET: Mapping[str, str] = {"PUT_MEDIA": "s", "GET_MEDIA": "s"}
+DEFAULT_ENDPOINT_FLEET = "b"
+
+
+class StreamsMixin(StoreBase):
+    """The stream operations of a :class:`~kvsmock.state.Store`."""
+
+    # -- streams ---------------------------------------------------------------------------
+
+    @property
+    def streams(self) -> List[Stream]:
+        """Every stream that exists now (any status but finished deletion), in name order."""
+        with self.lock:
+            return list(self.iter_streams())
+
+    def create_stream(
+        self,
+        name: str,
+        *,
+        data_retention_in_hours: int = 0,
+        device_name: Optional[str] = None,
+        media_type: Optional[str] = None,
+        kms_key_id: Optional[str] = None,
+        tags: Optional[Mapping[str, str]] = None,
+        storage_tier: str = "HOT",
+        now: Optional[_dt.datetime] = None,
+    ) -> Stream:
+        """Create a stream as ``CreateStream`` does (API_CreateStream).
+
+        Raises:
+            ServiceError: ``ResourceInUseException`` if the name is taken (also by a stream
+                still DELETING); ``AccountStreamLimitExceededException`` past
+                ``stream_limit``; ``TagsPerResourceExceededLimitException`` over 50 tags;
+                ``InvalidArgumentException`` if retention is over 87600 hours.
+        """
+        with self.lock:
+            now = now or _clock.now()
+            existing = self._streams.get(name)
+            if existing is not None and self.status(existing, now) is not None:
+                raise resource_in_use(f"The stream {name} already exists.")
+            # Streams whose deletion finished are dropped lazily: count only live ones (the
+            # sweep runs only when the table is full, so the common path stays O(1)).
+            if len(self._streams) >= self.stream_limit and (
+                sum(self.status(s, now) is not None for s in list(self._streams.values()))
+                >= self.stream_limit
+            ):
+                raise ServiceError(
+                    "AccountStreamLimitExceededException",
+                    f"The number of streams created for the account is too high. "
+                    f"The limit is {self.stream_limit}.",
+                )
+            if data_retention_in_hours > MAX_DATA_RETENTION_IN_HOURS:
+                raise invalid_argument(
+                    f"1 validation error detected: Value '{data_retention_in_hours}' at "
+                    "'dataRetentionInHours' failed to satisfy constraint: Member must have "
+                    f"value less than or equal to {MAX_DATA_RETENTION_IN_HOURS}"
+                )
+            if tags and len(tags) > MAX_TAGS_PER_RESOURCE:
+                raise tags_limit()
+            created_ms = self._creation_ms("stream", name, now)
+            creation_time = _clock.from_epoch_millis(created_ms)
+            rng = self.rng
+            stream = Stream(
+                name=name,
+                arn=_clock.resource_arn(
+                    self.partition, self.region, self.account_id, "stream", name, created_ms
+                ),
+                creation_time=creation_time,
+                version=_clock.new_version(rng),
+                kms_key_id=kms_key_id or self.default_kms_key_arn,
+                data_retention_in_hours=data_retention_in_hours,
+                device_name=device_name,
+                media_type=media_type,
+                tags=dict(tags or {}),
+                storage_tier=storage_tier,
+                endpoint_ids={"s": _clock.new_hex8(rng), "b": _clock.new_hex8(rng)},
+            )
+            self._streams[name] = stream
+            bisect.insort(self._names, name)
+            self._begin(stream, CREATING, creation_time)
+            return stream
+
+    @property
+    def default_kms_key_arn(self) -> str:
+        """The ``aws/kinesisvideo`` alias ARN, as DescribeStream reports the default key."""
+        return f"arn:{self.partition}:kms:{self.region}:{self.account_id}:{DEFAULT_KMS_ALIAS}"
+
+    def find_stream(
+        self,
+        name: Optional[str] = None,
+        arn: Optional[str] = None,
+        *,
+        now: Optional[_dt.datetime] = None,
+        usable: bool = False,
+    ) -> Stream:
+        """The stream named by ``StreamName`` or ``StreamARN``.
+
+        Args:
+            name, arn: either identifier; when both are given they must name one stream
+                (otherwise the stream is not found).
+            usable: also treat CREATING and DELETING streams as not found, as the data-plane
+                and endpoint APIs do ("not found or not active").
+
+        Raises:
+            ServiceError: ``InvalidArgumentException`` when neither is given;
+                ``ResourceNotFoundException`` ("The requested stream is not found
+                or not active.") when no such stream exists now, including an ARN whose
+                creation-time suffix belongs to an earlier stream of the same name.
+        """
+        stream = self._lookup("stream", name, arn, now, usable)
+        assert isinstance(stream, Stream)
+        return stream
+
+    def update_stream(
+        self,
+        stream: Stream,
+        *,
+        device_name: Optional[str] = None,
+        media_type: Optional[str] = None,
+        now: Optional[_dt.datetime] = None,
+    ) -> None:
+        """Apply ``UpdateStream``: new metadata, a new Version, UPDATING then ACTIVE."""
+        now = now or _clock.now()
+        self.require_active(stream, now)
+        if device_name is not None:
+            stream.device_name = device_name
+        if media_type is not None:
+            stream.media_type = media_type
+        stream.version = _clock.new_version(self.rng)
+        self._begin(stream, UPDATING, now)
+
+    def change_retention(
+        self, stream: Stream, delta_hours: int, *, now: Optional[_dt.datetime] = None
+    ) -> None:
+        """Apply ``UpdateDataRetention`` by a signed number of hours (API_UpdateDataRetention).
+
+        Raises:
+            ServiceError: ``ResourceInUseException`` if not ACTIVE;
+                ``InvalidArgumentException`` if the result leaves 0..87600 hours.
+        """
+        now = now or _clock.now()
+        self.require_active(stream, now)
+        new = stream.data_retention_in_hours + delta_hours
+        if not 0 <= new <= MAX_DATA_RETENTION_IN_HOURS:
+            raise invalid_argument(
+                f"The data retention period would become {new} hours; it must be between 0 "
+                f"and {MAX_DATA_RETENTION_IN_HOURS} hours."
+            )
+        stream.data_retention_in_hours = new
+        if self.media is not None:
+            self.media.on_retention_change(stream, now)  # a decrease deletes older data now
+        stream.version = _clock.new_version(self.rng)
+        self._begin(stream, UPDATING, now)
+
+    def delete_stream(self, stream: Stream, *, now: Optional[_dt.datetime] = None) -> None:
+        """Apply ``DeleteStream``: DELETING at once, gone after ``transition_seconds``.
+
+        Raises:
+            ServiceError: ``ResourceInUseException`` while CREATING or UPDATING, or while a
+                signaling channel stores its media in the stream (UpdateMediaStorageConfiguration).
+        """
+        now = now or _clock.now()
+        status = self.status(stream, now)
+        if status in (CREATING, UPDATING):
+            raise resource_in_use(
+                f"The stream {stream.name} is in {status} status and cannot be deleted now."
+            )
+        if status == DELETING:
+            raise not_found()
+        if stream.arn in self._media_links:
+            raise resource_in_use(MEDIA_STORAGE_LINKED_MESSAGE.format(kind="stream"))
+        self._begin(stream, DELETING, now)
+
+    def iter_streams(
+        self, after: Optional[str] = None, prefix: str = "", now: Optional[_dt.datetime] = None
+    ) -> Iterator[Stream]:
+        """Existing streams in name order, starting after ``after`` and matching ``prefix``.
+
+        Callers hold :attr:`lock` while iterating.
+        """
+        return self._iter_sorted(self._streams, self._names, after, prefix, now)
