@@ -11,7 +11,7 @@ import base64
 import binascii
 import copy
 import hashlib
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from kvsmock.errors import invalid_argument
 from kvsmock.services import RequestContext
@@ -104,13 +104,14 @@ def _encode_token(last_name: str, scope: str) -> str:
 
 
 def _page(
+    list_key: str,
     items: Iterator[Any],
     limit: int,
     scope: str,
     name_of: Callable[[Any], str],
     render: Callable[[Any], Result],
-) -> Tuple[List[Result], Optional[str]]:
-    """One page of a name-ordered listing and the ``NextToken`` of the next, if any.
+) -> Result:
+    """One page of a name-ordered listing under ``list_key``, with the next ``NextToken``.
 
     The token carries the last name returned, so resources created or deleted between pages
     never make a later page repeat or skip one that existed throughout.
@@ -119,10 +120,10 @@ def _page(
     last = None
     for item in items:
         if len(page) == limit:
-            return page, _encode_token(name_of(last), scope)
+            return {list_key: page, "NextToken": _encode_token(name_of(last), scope)}
         page.append(render(item))
         last = item
-    return page, None
+    return {list_key: page}
 
 
 def list_streams(store: Store, params: Params, ctx: RequestContext) -> Result:
@@ -130,17 +131,14 @@ def list_streams(store: Store, params: Params, ctx: RequestContext) -> Result:
     limit = params.get("MaxResults", LIST_STREAMS_DEFAULT_MAX_RESULTS)
     after = _decode_token(params.get("NextToken"), "streams")
     prefix = (params.get("StreamNameCondition") or {}).get("ComparisonValue") or ""
-    infos, next_token = _page(
+    return _page(
+        "StreamInfoList",
         store.iter_streams(after=after, prefix=prefix, now=ctx.now),
         limit,
         "streams",
         lambda stream: stream.name,
         lambda stream: stream_info(store, stream, store.status(stream, ctx.now) or "DELETING"),
     )
-    result: Result = {"StreamInfoList": infos}
-    if next_token is not None:
-        result["NextToken"] = next_token
-    return result
 
 
 def delete_stream(store: Store, params: Params, ctx: RequestContext) -> Result:
@@ -269,17 +267,14 @@ def list_signaling_channels(store: Store, params: Params, ctx: RequestContext) -
     limit = params.get("MaxResults") or LIST_CHANNELS_DEFAULT_MAX_RESULTS
     after = _decode_token(params.get("NextToken"), "channels")
     prefix = (params.get("ChannelNameCondition") or {}).get("ComparisonValue") or ""
-    infos, next_token = _page(
+    return _page(
+        "ChannelInfoList",
         store.iter_channels(after=after, prefix=prefix, now=ctx.now),
         limit,
         "channels",
         lambda channel: channel.name,
         lambda channel: channel_info(store, channel, store.status(channel, ctx.now) or "DELETING"),
     )
-    result: Result = {"ChannelInfoList": infos}
-    if next_token is not None:
-        result["NextToken"] = next_token
-    return result
 
 
 def update_signaling_channel(store: Store, params: Params, ctx: RequestContext) -> Result:
@@ -557,14 +552,11 @@ def list_edge_agent_configurations(store: Store, params: Params, ctx: RequestCon
     limit = params.get("MaxResults", LIST_EDGE_AGENT_CONFIGURATIONS_DEFAULT_MAX_RESULTS)
     scope = f"edge:{_hub_key(hub)}"
     after = _decode_token(params.get("NextToken"), scope)
-    configs, next_token = _page(
+    return _page(
+        "EdgeConfigs",
         store.edge_configurations(hub, after=after, now=ctx.now),
         limit,
         scope,
         lambda entry: entry[0].name,
         lambda entry: _edge_item(*entry),
     )
-    result: Result = {"EdgeConfigs": configs}
-    if next_token is not None:
-        result["NextToken"] = next_token
-    return result

@@ -41,6 +41,11 @@ DEFAULT_CHANNEL_LIMIT = 10_000
 #: A resource with a lifecycle, tags and a Version: a stream or a signaling channel.
 Resource = Union[Stream, SignalingChannel]
 R = TypeVar("R", bound=Resource)
+#: Resource kind (as in its ARN) -> (name in messages, plural, account-limit error code).
+_KINDS: Mapping[str, Tuple[str, str, str]] = {
+    "stream": ("stream", "streams", "AccountStreamLimitExceededException"),
+    "channel": ("signaling channel", "signaling channels", "AccountChannelLimitExceededException"),
+}
 #: ResourceInUseException message when a stream or channel linked by
 #: UpdateMediaStorageConfiguration is deleted (AWS_BEHAVIOUR.md: the real DeleteStream text).
 MEDIA_STORAGE_LINKED_MESSAGE = "Disable MediaStorageConfiguration to delete the {kind}"
@@ -134,15 +139,52 @@ class StoreBase:
             if i < len(names) and names[i] == name:
                 del names[i]
 
-    def _creation_ms(self, kind: str, name: str, now: _dt.datetime) -> int:
-        # A re-created name never reuses an earlier resource's ARN (the ARN suffix is the
-        # creation time): under a frozen clock the new creation time moves 1 ms on.
+    def _claim(self, kind: str, name: str, now: _dt.datetime) -> None:
+        """Check that a new ``kind`` resource may take ``name`` now.
+
+        Raises:
+            ServiceError: ``ResourceInUseException`` if the name is taken (also by a
+                resource still DELETING); the account limit error past the kind's quota.
+        """
+        label, plural, limit_code = _KINDS[kind]
+        table: Mapping[str, Resource] = self._channels if kind == "channel" else self._streams
+        existing = table.get(name)
+        if existing is not None and self.status(existing, now) is not None:
+            raise resource_in_use(f"The {label} {name} already exists.")
+        limit = self.channel_limit if kind == "channel" else self.stream_limit
+        # Resources whose deletion finished are dropped lazily: count only live ones (the
+        # sweep runs only when the table is full, so the common path stays O(1)).
+        if len(table) >= limit and (
+            sum(self.status(r, now) is not None for r in list(table.values())) >= limit
+        ):
+            raise ServiceError(
+                limit_code,
+                f"The number of {plural} created for the account is too high. "
+                f"The limit is {limit}.",
+            )
+
+    def _identity(self, kind: str, name: str, now: _dt.datetime) -> Tuple[_dt.datetime, str]:
+        """The creation time and ARN of a new resource; call once every check has passed.
+
+        A re-created name never reuses an earlier resource's ARN (the ARN suffix is the
+        creation time): under a frozen clock the new creation time moves 1 ms on.
+        """
         created_ms = _clock.epoch_millis(now)
         last = self._last_creation_ms.get((kind, name))
         if last is not None and created_ms <= last:
             created_ms = last + 1
         self._last_creation_ms[(kind, name)] = created_ms
-        return created_ms
+        arn = _clock.resource_arn(
+            self.partition, self.region, self.account_id, kind, name, created_ms
+        )
+        return _clock.from_epoch_millis(created_ms), arn
+
+    def _add(self, resource: Resource) -> None:
+        """Store a new resource; it is CREATING for ``transition_seconds``."""
+        table, names = self._table(resource)
+        table[resource.name] = resource
+        bisect.insort(names, resource.name)
+        self._begin(resource, CREATING, resource.creation_time)
 
     def _lookup(
         self,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as _dt
 from typing import Iterator, List, Mapping, Optional
 
@@ -86,16 +85,7 @@ class ChannelsMixin(StreamsMixin):
         """
         with self.lock:
             now = now or _clock.now()
-            existing = self._channels.get(name)
-            if existing is not None and self.status(existing, now) is not None:
-                raise resource_in_use(f"The signaling channel {name} already exists.")
-            live = [c for c in list(self._channels.values()) if self.status(c, now) is not None]
-            if len(live) >= self.channel_limit:
-                raise ServiceError(
-                    "AccountChannelLimitExceededException",
-                    "The number of signaling channels created for the account is too high. "
-                    f"The limit is {self.channel_limit}.",
-                )
+            self._claim("channel", name, now)
             if channel_type != SINGLE_MASTER:
                 raise invalid_argument(
                     f"The channel type {channel_type} is not supported. Currently, "
@@ -104,14 +94,11 @@ class ChannelsMixin(StreamsMixin):
             _check_ttl(message_ttl_seconds)
             if tags and len(tags) > MAX_TAGS_PER_RESOURCE:
                 raise tags_limit()
-            created_ms = self._creation_ms("channel", name, now)
-            creation_time = _clock.from_epoch_millis(created_ms)
+            creation_time, arn = self._identity("channel", name, now)
             rng = self.rng
             channel = SignalingChannel(
                 name=name,
-                arn=_clock.resource_arn(
-                    self.partition, self.region, self.account_id, "channel", name, created_ms
-                ),
+                arn=arn,
                 creation_time=creation_time,
                 version=_clock.new_version(rng),
                 channel_type=channel_type,
@@ -119,9 +106,7 @@ class ChannelsMixin(StreamsMixin):
                 tags=dict(tags or {}),
                 endpoint_ids={p: _clock.new_hex8(rng) for p in CHANNEL_ENDPOINT_PREFIXES},
             )
-            self._channels[name] = channel
-            bisect.insort(self._channel_names, name)
-            self._begin(channel, CREATING, creation_time)
+            self._add(channel)
             return channel
 
     def find_channel(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as _dt
 from typing import Iterator, List, Mapping, Optional
 
 from kvsmock import _clock
-from kvsmock.errors import ServiceError, invalid_argument, not_found, resource_in_use
+from kvsmock.errors import invalid_argument, not_found, resource_in_use
 from kvsmock.state._base import (
     MAX_TAGS_PER_RESOURCE,
     MEDIA_STORAGE_LINKED_MESSAGE,
@@ -60,20 +59,7 @@ class StreamsMixin(StoreBase):
         """
         with self.lock:
             now = now or _clock.now()
-            existing = self._streams.get(name)
-            if existing is not None and self.status(existing, now) is not None:
-                raise resource_in_use(f"The stream {name} already exists.")
-            # Streams whose deletion finished are dropped lazily: count only live ones (the
-            # sweep runs only when the table is full, so the common path stays O(1)).
-            if len(self._streams) >= self.stream_limit and (
-                sum(self.status(s, now) is not None for s in list(self._streams.values()))
-                >= self.stream_limit
-            ):
-                raise ServiceError(
-                    "AccountStreamLimitExceededException",
-                    f"The number of streams created for the account is too high. "
-                    f"The limit is {self.stream_limit}.",
-                )
+            self._claim("stream", name, now)
             if data_retention_in_hours > MAX_DATA_RETENTION_IN_HOURS:
                 raise invalid_argument(
                     f"1 validation error detected: Value '{data_retention_in_hours}' at "
@@ -82,14 +68,11 @@ class StreamsMixin(StoreBase):
                 )
             if tags and len(tags) > MAX_TAGS_PER_RESOURCE:
                 raise tags_limit()
-            created_ms = self._creation_ms("stream", name, now)
-            creation_time = _clock.from_epoch_millis(created_ms)
+            creation_time, arn = self._identity("stream", name, now)
             rng = self.rng
             stream = Stream(
                 name=name,
-                arn=_clock.resource_arn(
-                    self.partition, self.region, self.account_id, "stream", name, created_ms
-                ),
+                arn=arn,
                 creation_time=creation_time,
                 version=_clock.new_version(rng),
                 kms_key_id=kms_key_id or self.default_kms_key_arn,
@@ -100,9 +83,7 @@ class StreamsMixin(StoreBase):
                 storage_tier=storage_tier,
                 endpoint_ids={"s": _clock.new_hex8(rng), "b": _clock.new_hex8(rng)},
             )
-            self._streams[name] = stream
-            bisect.insort(self._names, name)
-            self._begin(stream, CREATING, creation_time)
+            self._add(stream)
             return stream
 
     @property
