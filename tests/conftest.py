@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterator
 
 import boto3
 import pytest
+from cli_support import Cli, isolate_from_local_aws, restore_awscli_logger
 
-from kvsmock import KinesisVideoMock
+from kvsmock import KinesisVideoMock, mock_kinesisvideo
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -28,3 +30,20 @@ def raw_client(kvsmock: KinesisVideoMock) -> Any:
     return boto3.client(
         "kinesisvideo", region_name=REGION, config=Config(parameter_validation=False)
     )
+
+
+@pytest.fixture
+def cli_mock(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[KinesisVideoMock]:
+    """An active mock for CLI tests, started after the local AWS setup was hidden."""
+    isolate_from_local_aws(monkeypatch, tmp_path)
+    with mock_kinesisvideo() as mock:
+        yield mock
+
+
+@pytest.fixture
+def aws(cli_mock: KinesisVideoMock, capsys: pytest.CaptureFixture[str]) -> Iterator[Cli]:
+    """The AWS CLI, in-process, inside :func:`cli_mock`."""
+    restore = restore_awscli_logger()
+    next(restore)
+    yield Cli(capsys)
+    next(restore, None)

@@ -121,8 +121,16 @@ def test_only_intercept_imports_botocore_handlers_and_awsrequest() -> None:
     }
 
 
+def test_only_media_av_imports_pyav_and_pillow() -> None:
+    assert _importers(("av", "PIL")) == {"kvsmock.media._av"}
+
+
 def test_only_plugin_imports_pytest() -> None:
     assert _importers(("pytest", "_pytest")) == {"kvsmock.plugin"}
+
+
+def test_only_http_imports_requests_and_responses() -> None:
+    assert _importers(("requests", "responses")) == {"kvsmock._http"}
 
 
 def test_state_imports_no_botocore_or_boto3() -> None:
@@ -152,6 +160,7 @@ LAYERS: Dict[str, float] = {
     "kvsmock.plugin": 8,
     "kvsmock.mock": 7,
     "kvsmock._intercept": 6,
+    "kvsmock._http": 6,
     "kvsmock._dispatch": 5,
     "kvsmock._protocol": 4,
     "kvsmock._validate": 4,
@@ -256,7 +265,9 @@ def test_import_loads_no_service_code_or_heavy_dependency(
     assert "kvsmock.services.kinesisvideo" not in modules
     assert {m for m in modules if m.startswith("kvsmock.services.")} == set()
     assert {m for m in modules if m.startswith("kvsmock.media")} == set()
-    for heavy in ("boto3", "pytest", "moto", "regex", "ebmlite", "kvsmock.plugin"):
+    heavy_modules = ("boto3", "pytest", "moto", "regex", "ebmlite", "requests", "responses")
+    heavy_modules += ("av", "PIL")
+    for heavy in (*heavy_modules, "kvsmock.plugin"):
         assert heavy not in modules, heavy
 
 

@@ -18,17 +18,16 @@ from __future__ import annotations
 import base64
 import importlib.metadata
 import json
-import logging
-import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 import pytest
+from cli_support import Cli
 from freezegun import freeze_time
 
-from kvsmock import KinesisVideoMock, _dispatch, mock_kinesisvideo
+from kvsmock import KinesisVideoMock, _dispatch
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -47,80 +46,9 @@ FROZEN_SECONDS = 1714564800.123
 
 
 @pytest.fixture
-def no_local_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No ``AWS_*`` variables and an empty home, so nothing of the user's setup is read."""
-    data_path = os.environ.get("AWS_DATA_PATH")
-    import awscli  # after botocore (see Cli.run)
-
-    # The first ``import awscli`` adds its data directory to AWS_DATA_PATH for good; undo
-    # that, so only the tests here (through monkeypatch) run with it.
-    if data_path is None:
-        os.environ.pop("AWS_DATA_PATH", None)
-    else:
-        os.environ["AWS_DATA_PATH"] = data_path
-    for key in list(os.environ):
-        if key.startswith("AWS_"):
-            monkeypatch.delenv(key)
-    # Only awscli's own data (cli.json); a user's AWS_DATA_PATH could shadow service models.
-    monkeypatch.setenv("AWS_DATA_PATH", str(Path(awscli.__file__).parent / "data"))
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))  # ~/.aws/cli/alias, ~/.aws/models
-    monkeypatch.setenv("USERPROFILE", str(home))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-such-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-such-credentials"))
-
-
-@pytest.fixture(autouse=True)
-def restore_awscli_logger() -> Iterator[None]:
-    """Undo ``CLIDriver.main``'s ``set_stream_logger('awscli', ERROR)`` after each test.
-
-    Each call sets the ``awscli`` logger to DEBUG and adds a handler bound to the
-    ``sys.stderr`` of that moment (capsys' buffer, closed after the test).
-    """
-    logger = logging.getLogger("awscli")
-    saved = (logger.level, list(logger.handlers), logger.propagate)
-    yield
-    logger.setLevel(saved[0])
-    logger.handlers[:] = saved[1]
-    logger.propagate = saved[2]
-
-
-@pytest.fixture
-def mock(no_local_aws: None) -> Iterator[KinesisVideoMock]:
-    """An active mock, started after the environment was cleaned (it adds the credentials)."""
-    with mock_kinesisvideo() as m:
-        yield m
-
-
-class Cli:
-    """Runs ``aws kinesisvideo ...`` in-process and captures what it prints."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-
-    def run(self, *args: str) -> Tuple[int, str, str]:
-        """``(exit code, stdout, stderr)`` of one ``aws kinesisvideo`` command."""
-        # Imported here, never before botocore: importing awscli installs a meta path
-        # finder that makes a *later* ``import botocore`` load awscli's vendored copy.
-        from awscli.clidriver import create_clidriver
-
-        self.capsys.readouterr()
-        argv = ["kinesisvideo", *args, "--region", REGION, "--output", "json"]
-        rc = create_clidriver().main(argv)
-        out, err = self.capsys.readouterr()
-        return rc, out, err
-
-    def json(self, *args: str) -> Any:
-        """The parsed JSON of a command that must succeed (``None`` if it printed nothing)."""
-        rc, out, err = self.run(*args)
-        assert (rc, err) == (0, ""), err
-        return json.loads(out) if out else None
-
-
-@pytest.fixture
-def aws(mock: KinesisVideoMock, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(capsys)
+def mock(cli_mock: KinesisVideoMock) -> KinesisVideoMock:
+    """The mock the ``aws`` fixture's CLI talks to."""
+    return cli_mock
 
 
 def stream_info(mock: KinesisVideoMock, name: str, **members: Any) -> Dict[str, Any]:

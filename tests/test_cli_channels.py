@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any, List
-
-import pytest
-from awscli.clidriver import create_clidriver
+from cli_support import Cli
 from freezegun import freeze_time
 
 from kvsmock import KinesisVideoMock
@@ -16,26 +11,9 @@ FROZEN = "2024-05-01T12:00:00Z"
 CHANNEL_ARN = "arn:aws:kinesisvideo:us-east-1:123456789012:channel/front-door/1714564800000"
 
 
-@pytest.fixture(autouse=True)
-def _no_aws_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "missing-credentials"))
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("AWS_DEFAULT_PROFILE", raising=False)
-
-
-def aws(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
-    """Run ``aws kinesisvideo <args>``; return (exit code, parsed JSON stdout or None, stderr)."""
-    argv: List[str] = ["kinesisvideo", *args, "--region", "us-east-1", "--output", "json"]
-    rc = create_clidriver().main(argv)
-    out = capsys.readouterr()
-    return rc, (json.loads(out.out) if out.out.strip() else None), out.err
-
-
-def test_cli_channel_session(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_channel_session(aws: Cli, cli_mock: KinesisVideoMock) -> None:
     with freeze_time(FROZEN):
-        rc, created, _ = aws(
-            capsys,
+        rc, created, _ = aws.call(
             "create-signaling-channel",
             "--channel-name",
             "front-door",
@@ -47,9 +25,9 @@ def test_cli_channel_session(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFi
     assert rc == 0
     assert created == {"ChannelARN": CHANNEL_ARN}
 
-    rc, described, _ = aws(capsys, "describe-signaling-channel", "--channel-name", "front-door")
+    rc, described, _ = aws.call("describe-signaling-channel", "--channel-name", "front-door")
     assert rc == 0
-    channel = kvsmock.state().find_channel("front-door")
+    channel = cli_mock.state().find_channel("front-door")
     assert described == {
         "ChannelInfo": {
             "ChannelName": "front-door",
@@ -62,8 +40,7 @@ def test_cli_channel_session(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFi
         }
     }
 
-    rc, endpoints, _ = aws(
-        capsys,
+    rc, endpoints, _ = aws.call(
         "get-signaling-channel-endpoint",
         "--channel-arn",
         CHANNEL_ARN,
@@ -85,8 +62,7 @@ def test_cli_channel_session(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFi
         ]
     }
 
-    rc, tagged, _ = aws(
-        capsys,
+    rc, tagged, _ = aws.call(
         "tag-resource",
         "--resource-arn",
         CHANNEL_ARN,
@@ -95,34 +71,31 @@ def test_cli_channel_session(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFi
         "Key=env,Value=test",
     )
     assert (rc, tagged) == (0, None)
-    rc, tags, _ = aws(capsys, "list-tags-for-resource", "--resource-arn", CHANNEL_ARN)
+    rc, tags, _ = aws.call("list-tags-for-resource", "--resource-arn", CHANNEL_ARN)
     assert (rc, tags) == (0, {"Tags": {"team": "webrtc", "env": "test"}})
 
-    rc, untagged, _ = aws(
-        capsys, "untag-resource", "--resource-arn", CHANNEL_ARN, "--tag-key-list", "env"
+    rc, untagged, _ = aws.call(
+        "untag-resource", "--resource-arn", CHANNEL_ARN, "--tag-key-list", "env"
     )
     assert (rc, untagged) == (0, None)
-    rc, listed, _ = aws(capsys, "list-signaling-channels")
+    rc, listed, _ = aws.call("list-signaling-channels")
     assert rc == 0
     assert [c["ChannelName"] for c in listed["ChannelInfoList"]] == ["front-door"]
-    rc, tags, _ = aws(capsys, "list-tags-for-resource", "--resource-arn", CHANNEL_ARN)
+    rc, tags, _ = aws.call("list-tags-for-resource", "--resource-arn", CHANNEL_ARN)
     assert (rc, tags) == (0, {"Tags": {"team": "webrtc"}})
 
 
-def test_cli_paginates_list_signaling_channels(
-    kvsmock: KinesisVideoMock, capsys: pytest.CaptureFixture[str]
-) -> None:
-    store = kvsmock.state()
+def test_cli_paginates_list_signaling_channels(aws: Cli, cli_mock: KinesisVideoMock) -> None:
+    store = cli_mock.state()
     for i in range(5):
         store.create_signaling_channel(f"cam-{i}")
-    rc, listed, _ = aws(capsys, "list-signaling-channels", "--page-size", "2")
+    rc, listed, _ = aws.call("list-signaling-channels", "--page-size", "2")
     assert rc == 0
     assert [c["ChannelName"] for c in listed["ChannelInfoList"]] == [f"cam-{i}" for i in range(5)]
 
 
-def test_cli_errors(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFixture[str]) -> None:
-    rc, out, err = aws(
-        capsys,
+def test_cli_errors(aws: Cli, cli_mock: KinesisVideoMock) -> None:
+    rc, out, err = aws.call(
         "get-signaling-channel-endpoint",
         "--channel-arn",
         CHANNEL_ARN,
@@ -133,8 +106,8 @@ def test_cli_errors(kvsmock: KinesisVideoMock, capsys: pytest.CaptureFixture[str
         "GetSignalingChannelEndpoint operation: The requested channel is not found or not "
         "active." in err
     )
-    aws(capsys, "create-signaling-channel", "--channel-name", "cam")
-    rc, out, err = aws(capsys, "create-signaling-channel", "--channel-name", "cam")
+    aws.call("create-signaling-channel", "--channel-name", "cam")
+    rc, out, err = aws.call("create-signaling-channel", "--channel-name", "cam")
     assert (rc, out) == (255, None)
     assert (
         "An error occurred (ResourceInUseException) when calling the CreateSignalingChannel "

@@ -9,12 +9,8 @@ and its JSON output (timestamps as the wire's epoch seconds). The user's ``~/.aw
 from __future__ import annotations
 
 import json
-import logging
-import os
-from pathlib import Path
-from typing import Any, Iterator, Tuple
 
-import pytest
+from cli_support import Cli
 from freezegun import freeze_time
 
 from kvsmock import KinesisVideoMock
@@ -43,66 +39,7 @@ EDGE = {
 }
 
 
-@pytest.fixture
-def no_local_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No ``AWS_*`` variables and an empty home, so nothing of the user's setup is read."""
-    import awscli  # after botocore; its import sets AWS_DATA_PATH
-
-    for key in list(os.environ):
-        if key.startswith("AWS_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("AWS_DATA_PATH", str(Path(awscli.__file__).parent / "data"))
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("USERPROFILE", str(home))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-such-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-such-credentials"))
-
-
-@pytest.fixture(autouse=True)
-def restore_awscli_logger() -> Iterator[None]:
-    """Undo the stream handler each ``CLIDriver.main`` adds to the ``awscli`` logger."""
-    logger = logging.getLogger("awscli")
-    saved = (logger.level, list(logger.handlers), logger.propagate)
-    yield
-    logger.setLevel(saved[0])
-    logger.handlers[:] = saved[1]
-    logger.propagate = saved[2]
-
-
-class Cli:
-    """Runs ``aws kinesisvideo ...`` in-process and captures what it prints."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-
-    def run(self, *args: str) -> Tuple[int, str, str]:
-        """``(exit code, stdout, stderr)`` of one ``aws kinesisvideo`` command."""
-        # Imported here, after botocore: awscli must not load a vendored botocore.
-        from awscli.clidriver import create_clidriver
-
-        self.capsys.readouterr()
-        argv = ["kinesisvideo", *args, "--region", REGION, "--output", "json"]
-        rc = create_clidriver().main(argv)
-        out, err = self.capsys.readouterr()
-        return rc, out, err
-
-    def json(self, *args: str) -> Any:
-        """The parsed JSON of a command that must succeed (``None`` if it printed nothing)."""
-        rc, out, err = self.run(*args)
-        assert (rc, err) == (0, ""), err
-        return json.loads(out) if out else None
-
-
-@pytest.fixture
-def aws(no_local_aws: None, kvsmock: KinesisVideoMock, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """The CLI inside the ``kvsmock`` fixture's mock (started after the environment was
-    cleaned, so its fake credentials stay)."""
-    return Cli(capsys)
-
-
-def test_image_generation_round_trip(aws: Cli, kvsmock: KinesisVideoMock) -> None:
+def test_image_generation_round_trip(aws: Cli, cli_mock: KinesisVideoMock) -> None:
     arn = aws.json("create-stream", "--stream-name", "cam", "--data-retention-in-hours", "24")[
         "StreamARN"
     ]
@@ -121,7 +58,7 @@ def test_image_generation_round_trip(aws: Cli, kvsmock: KinesisVideoMock) -> Non
     assert aws.json("describe-image-generation-configuration", "--stream-arn", arn) == {
         "ImageGenerationConfiguration": IMAGES
     }
-    config = kvsmock.state().find_stream("cam").image_generation_configuration
+    config = cli_mock.state().find_stream("cam").image_generation_configuration
     assert config is not None and config.jpeg_quality == 80
 
 

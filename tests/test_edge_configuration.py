@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List
 
 import pytest
+from assertions import error
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -60,16 +61,6 @@ MINIMAL: Dict[str, Any] = {
         "MediaSourceConfig": {"MediaUriSecretArn": SECRET, "MediaUriType": "FILE_URI"}
     },
 }
-
-
-def error(excinfo: pytest.ExceptionInfo[ClientError]) -> Tuple[str, int, str]:
-    """``(Error.Code, HTTP status, Error.Message)`` of a ClientError."""
-    response: Any = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 def plain(response: Dict[str, Any]) -> Dict[str, Any]:

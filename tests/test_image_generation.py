@@ -11,10 +11,11 @@ configuration deletes it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Tuple
+from typing import Any, Dict
 
 import boto3
 import pytest
+from assertions import error
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -46,16 +47,6 @@ MINIMAL: Dict[str, Any] = {
     "SamplingInterval": 1000,
     "Format": "PNG",
 }
-
-
-def error(excinfo: pytest.ExceptionInfo[ClientError]) -> Tuple[str, int, str]:
-    """``(Error.Code, HTTP status, Error.Message)`` of a ClientError."""
-    response: Any = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 def described(client: Any, **ident: str) -> Dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Tuple
 
 import boto3
 import pytest
+from assertions import error
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -42,16 +43,6 @@ B_APIS = (
 REAL_NAME = "turbottest89934"
 REAL_CREATED = dt.datetime(2021, 3, 22, 7, 49, 59, 939000, tzinfo=UTC)
 REAL_MS = 1616399399939
-
-
-def error(excinfo: pytest.ExceptionInfo[ClientError]) -> Tuple[str, int, str]:
-    """``(Error.Code, HTTP status, Error.Message)`` of a ClientError."""
-    response: Any = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 def arn_of(name: str, ms: int, region: str = REGION, account: str = ACCOUNT) -> str:

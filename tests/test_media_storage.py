@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Tuple
 
 import pytest
+from assertions import error
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -17,15 +18,6 @@ FROZEN = "2024-05-01T12:00:00Z"
 FROZEN_MS = 1714564800000
 CHANNEL_NOT_FOUND = "The requested channel is not found or not active."
 STREAM_NOT_FOUND = "The requested stream is not found or not active."
-
-
-def error(excinfo: pytest.ExceptionInfo[ClientError]) -> Tuple[str, int, str]:
-    response: Any = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 def enable(client: Any, channel_arn: str, stream_arn: str) -> Any:

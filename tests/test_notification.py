@@ -11,9 +11,10 @@ configuration deletes it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Tuple
+from typing import Any, Dict
 
 import pytest
+from assertions import error
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -27,16 +28,6 @@ TOPIC = "arn:aws:sns:us-east-1:123456789012:kvs-notifications"
 T0 = dt.datetime(2024, 5, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 ENABLED: Dict[str, Any] = {"Status": "ENABLED", "DestinationConfig": {"Uri": TOPIC}}
 DISABLED: Dict[str, Any] = {"Status": "DISABLED", "DestinationConfig": {"Uri": TOPIC}}
-
-
-def error(excinfo: pytest.ExceptionInfo[ClientError]) -> Tuple[str, int, str]:
-    """``(Error.Code, HTTP status, Error.Message)`` of a ClientError."""
-    response: Any = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 def described(client: Any, **ident: str) -> Dict[str, Any]:

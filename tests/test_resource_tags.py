@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List
 
 import boto3
 import pytest
+from assertions import error
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -17,15 +18,6 @@ FROZEN = "2024-05-01T12:00:00Z"
 FROZEN_MS = 1714564800000
 LIMIT_MESSAGE = "The resource can have at most 50 tags."
 ARN_PATTERN = "arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+"
-
-
-def error(excinfo: pytest.ExceptionInfo[ClientError]) -> Tuple[str, int, str]:
-    response: Any = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 def tag_list(tags: Dict[str, str]) -> List[Dict[str, str]]:

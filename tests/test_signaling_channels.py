@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from typing import Any, Tuple
+from typing import Any
 
 import boto3
 import pytest
+from assertions import error
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -27,15 +28,6 @@ NOT_FOUND = "The requested channel is not found or not active."
 
 def channel_arn(name: str, ms: int = FROZEN_MS, region: str = REGION) -> str:
     return f"arn:aws:kinesisvideo:{region}:{ACCOUNT}:channel/{name}/{ms}"
-
-
-def error(excinfo: pytest.ExceptionInfo[ClientError]) -> Tuple[str, int, str]:
-    response: Any = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 def channel(kvsmock: KinesisVideoMock, name: str) -> SignalingChannel:

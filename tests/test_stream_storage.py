@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Dict, Tuple
+from typing import Any, Dict
 
 import pytest
+from assertions import error
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -24,16 +25,6 @@ NOT_FOUND = "The requested stream is not found or not active."
 STALE_VERSION = "The stream version that you specified is not the latest version."
 VERSION_RE = re.compile(r"[a-zA-Z0-9]{20}")
 T0 = dt.datetime(2024, 5, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
-
-
-def error(excinfo: pytest.ExceptionInfo[ClientError]) -> Tuple[str, int, str]:
-    """``(Error.Code, HTTP status, Error.Message)`` of a ClientError."""
-    response: Any = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 def described(client: Any, **ident: str) -> Dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Tuple
 import botocore.session
 import pytest
 import regex
+from assertions import error
 from botocore import xform_name
 from botocore.exceptions import ClientError
 
@@ -254,15 +255,6 @@ def request_for(case: Case) -> Dict[str, Any]:
         target = target[name]
     target[case.where[-1]] = copy.deepcopy(case.value)
     return params
-
-
-def error(excinfo: pytest.ExceptionInfo[ClientError]) -> Tuple[str, int, str]:
-    response: Any = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
 
 
 # -- the generator itself ------------------------------------------------------------------
