@@ -28,6 +28,7 @@ pytest: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python examples/quickstart.py
+	$(BIN)/python examples/media.py
 
 coverage-doc: $(STAMP)
 	$(BIN)/python -m kvsmock._coverage > docs/coverage.md

@@ -171,7 +171,9 @@ class StubberBackend(Backend):
         if stubber is None:
             stubber = self._stubbers[id(client)] = self._Stubber(client)
             stubber.activate()
-        unit = [(op, page) for op in operation.split("+") for page in self._responses(op, n_streams)]
+        unit = [
+            (op, page) for op in operation.split("+") for page in self._responses(op, n_streams)
+        ]
         for _ in range(count):
             for op, page in unit:
                 stubber.add_response(op, page)

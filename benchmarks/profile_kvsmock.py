@@ -26,9 +26,9 @@ os.environ.update(
     AWS_EC2_METADATA_DISABLED="true",
 )
 
-import boto3  # noqa: E402
+import boto3
 
-import kvsmock  # noqa: E402
+import kvsmock
 
 
 def main() -> None:

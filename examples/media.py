@@ -2,17 +2,20 @@
 
 Run it with ``.venv/bin/python examples/media.py``. ``mock.put_media`` stands in for
 PutMedia (which boto3 lacks); GetMedia, ListFragments and GetMediaForFragmentList are the
-real boto3 clients, pointed at the stream's GetDataEndpoint URL as on AWS.
+real boto3 clients, pointed at the stream's GetDataEndpoint URL as on AWS. The last part
+sends PutMedia over HTTP with ``requests``, as the producer SDKs do, and kvsmock answers it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import boto3
 import ebmlite
+import requests
 
 from kvsmock import mock_kinesisvideo
 
@@ -99,6 +102,25 @@ def main() -> None:
         (chunk,) = split(last["Payload"].read())
         print(f"\nGetMediaForFragmentList: 1 chunk, tags {sorted(tags_of(chunk))}")
         print("\nThe GetMedia body is a playable Matroska stream: write it to a .mkv file.")
+        put_media_over_http(kv)
+
+
+def put_media_over_http(kv) -> None:
+    """PutMedia as the producer SDKs send it: ``POST /putMedia`` on the PUT_MEDIA endpoint."""
+    kv.create_stream(StreamName="porch", DataRetentionInHours=24)
+    url = kv.get_data_endpoint(StreamName="porch", APIName="PUT_MEDIA")["DataEndpoint"]
+    headers = {
+        "x-amzn-stream-name": "porch",
+        "x-amzn-fragment-timecode-type": "RELATIVE",
+        "x-amzn-producer-start-timestamp": f"{dt.datetime.now(dt.timezone.utc).timestamp():.3f}",
+    }
+    with SAMPLE.open("rb") as f:  # a generator body: a chunked upload, as a live producer sends
+        chunks = iter(lambda: f.read(64 * 1024), b"")
+        reply = requests.post(f"{url}/putMedia", data=chunks, headers=headers, timeout=10)
+    events = [json.loads(line) for line in reply.text.splitlines()]
+    print(f"\nPutMedia over HTTP to {url}/putMedia: HTTP {reply.status_code}")
+    for event in events:
+        print(f"  {event['EventType']:<9} timecode {event['FragmentTimecode']:>5}")
 
 
 if __name__ == "__main__":

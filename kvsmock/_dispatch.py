@@ -24,6 +24,7 @@ class MockLike(Protocol):
     """What the pipeline needs from a mock (see :class:`kvsmock.mock.KinesisVideoMock`)."""
 
     strict: bool
+    require_data_endpoint: bool
 
     def state(self, account_id: Optional[str] = ..., region: str = ...) -> Store: ...
 
@@ -107,7 +108,7 @@ def dispatch(
     """Answer one request. Raises only for kvsmock's own faults (never for bad input)."""
     op = _operation(service_id, operation)
     request_id = mock.new_request_id()
-    if getattr(mock, "require_data_endpoint", True):
+    if mock.require_data_endpoint:
         wrong = _endpoints.wrong_endpoint(op.service_name, operation, url)
         if wrong is not None:  # unmodeled on purpose: see kvsmock._endpoints
             return _protocol.raw_error_reply(wrong.code, wrong.status, wrong.body, request_id)

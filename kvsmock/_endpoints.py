@@ -39,6 +39,8 @@ _UNKNOWN_OPERATION = WrongEndpoint(
     404,
     {"Output": {"__type": "com.amazon.coral.service#UnknownOperationException"}, "Version": "1.0"},
 )
+#: Also what a stream's data endpoint answers to a path that is no operation (kvsmock._http).
+UNKNOWN_OPERATION = _UNKNOWN_OPERATION
 _GET_MEDIA = WrongEndpoint(
     "AccessDeniedException",
     403,

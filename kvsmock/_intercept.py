@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, List, Optional, Union
 from urllib.parse import urlsplit
 
 from botocore import handlers as _handlers
-from botocore.awsrequest import AWSResponse, HTTPHeaders
+from botocore.awsrequest import AWSResponse
 
 from kvsmock import _dispatch, _model, _protocol
 from kvsmock.errors import NetworkAccessBlocked
@@ -95,9 +95,9 @@ def _before_send(request: Any, event_name: str, **_: Any) -> Optional[AWSRespons
         request.headers,
         _protocol.decode_body(request.body),
     )
-    headers = HTTPHeaders()
-    for key, value in reply.headers.items():
-        headers[key] = value
+    # AWSResponse copies any mapping into its case-insensitive HeadersDict: a plain dict
+    # gives the same headers as an HTTPHeaders built first, at a fraction of the cost.
+    headers: Any = reply.headers  # the stubs say HTTPHeaders; botocore takes any mapping
     response = AWSResponse(request.url, reply.status, headers, _RawBody(reply.body))
     if "moto" in sys.modules:
         request.url = _ANSWERED_URL

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set
 
 #: ``check(value, path, problems)`` appends one message per broken constraint.
 Check = Callable[[Any, str, List[str]], None]
@@ -52,17 +52,48 @@ def _fail(problems: List[str], value: Any, path: str, constraint: str) -> None:
     problems.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
 
 
-def compile_pattern(pattern: str) -> Callable[[str], Any]:
-    """A whole-string matcher for a model pattern.
+def java_length(value: str) -> int:
+    """A string's length as the service (Java) counts it: UTF-16 code units, so a character
+    outside the Basic Multilingual Plane (an emoji, U+1D49C) counts twice."""
+    return len(value) if value.isascii() else len(value.encode("utf-16-le")) // 2
 
-    Patterns with Unicode property classes (``\\p{L}``), which Python's ``re`` rejects, are
-    compiled with the ``regex`` library, which implements them.
+
+def _java_semantics(pattern: str) -> str:
+    # Java's ``.`` matches anything but a line terminator; Python's anything but ``\n``.
+    out: List[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == ".":
+            c = "[^\\n\\r\\u0085\\u2028\\u2029]"
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def compile_pattern(pattern: str) -> Callable[[str], Any]:
+    """A whole-string matcher for a model pattern, with the service's (Java) semantics.
+
+    ``\\w``, ``\\d`` and ``\\s`` match ASCII only (``re.ASCII``) and ``.`` no line
+    terminator (``\\r``, U+0085, U+2028, U+2029 as well as ``\\n``), as in
+    ``java.util.regex``. Patterns with Unicode property classes (``\\p{L}``), which Python's
+    ``re`` rejects, are compiled with the ``regex`` library, which implements them.
     """
+    translated = _java_semantics(pattern)
     if "\\p{" in pattern:
         import regex
 
-        return regex.compile(pattern).fullmatch
-    return re.compile(pattern).fullmatch
+        # No ASCII flag here: it would make ``\\p{L}`` ASCII-only too.
+        return regex.compile(translated).fullmatch
+    return re.compile(translated, re.ASCII).fullmatch
 
 
 #: The Python type a valid value of a shape type usually has exactly, for a fast type test.
@@ -216,34 +247,56 @@ def _constraints(problems: List[str]) -> str:
     return "[" + ", ".join(seen) + "]"
 
 
+#: How many valid strings each string check remembers (see ``_string_steps``).
+_PASSED_CACHE_SIZE = 4096
+
+
 def _string_steps(shape: Any, output: bool) -> List[Check]:
+    # One step for every string constraint (length, enum, pattern, in that order, with the
+    # messages of _length_steps and the enum and pattern checks): strings are most of the
+    # members checked on every call, so one call per string instead of one per constraint.
     meta = shape.metadata
-    steps = _length_steps(meta, "length", output=False, collection=False)
+    lo = meta.get("min")
+    hi = meta.get("max")
+    lo_i = int(lo) if lo is not None else None
+    hi_i = int(hi) if hi is not None else None
     enum = shape.enum
-    if enum:
-        allowed = frozenset(enum)
-        listing = ", ".join(enum)
-
-        def in_enum(value: str, path: str, problems: List[str]) -> None:
-            if value not in allowed:
-                _fail(problems, value, path, f"Member must satisfy enum value set: [{listing}]")
-
-        steps.append(in_enum)
+    allowed = frozenset(enum) if enum else None
+    listing = ", ".join(enum) if enum else ""
     pattern: Optional[str] = meta.get("pattern")
+    matcher: Optional[Callable[[str], Any]] = None
     if pattern is not None and not (output and shape.name in _OUTPUT_PATTERN_EXEMPT):
         matcher = compile_pattern(pattern)
+    if lo_i is None and hi_i is None and allowed is None and matcher is None:
+        return []
+    # Strings that met every constraint: the constraints depend on the value alone, and the
+    # same names, ARNs and versions are checked call after call. Bounded; cleared when full.
+    passed: Set[str] = set()
 
-        def matches(value: str, path: str, problems: List[str]) -> None:
-            if matcher(value) is None:
-                _fail(
-                    problems,
-                    value,
-                    path,
-                    f"Member must satisfy regular expression pattern: {pattern}",
-                )
+    def string_constraints(value: str, path: str, problems: List[str]) -> None:
+        if value in passed:
+            return
+        found = len(problems)
+        size = java_length(value)
+        if lo_i is not None and size < lo_i:
+            _fail(problems, value, path, f"Member must have length greater than or equal to {lo_i}")
+        if hi_i is not None and size > hi_i:
+            _fail(problems, value, path, f"Member must have length less than or equal to {hi_i}")
+        if allowed is not None and value not in allowed:
+            _fail(problems, value, path, f"Member must satisfy enum value set: [{listing}]")
+        if matcher is not None and matcher(value) is None:
+            _fail(
+                problems,
+                value,
+                path,
+                f"Member must satisfy regular expression pattern: {pattern}",
+            )
+        if len(problems) == found:
+            if len(passed) >= _PASSED_CACHE_SIZE:
+                passed.clear()
+            passed.add(value)
 
-        steps.append(matches)
-    return steps
+    return [string_constraints]
 
 
 def _length_steps(

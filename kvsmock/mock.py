@@ -29,7 +29,7 @@ from typing import (
     cast,
 )
 
-from kvsmock import _clock, _intercept, _model
+from kvsmock import _clock, _http, _intercept, _model
 from kvsmock.state import DEFAULT_CHANNEL_LIMIT, DEFAULT_STREAM_LIMIT, Store
 
 if TYPE_CHECKING:  # imported lazily: unittest costs ~5 ms of import time
@@ -62,6 +62,16 @@ def _restore_env() -> None:
             os.environ[key] = value
     _saved_env.clear()
     _forget_fake_credentials()
+
+
+def _on_first_start() -> None:
+    _install_env()
+    _http.activate()
+
+
+def _on_last_stop() -> None:
+    _http.deactivate()
+    _restore_env()
 
 
 def _forget_fake_credentials() -> None:
@@ -228,7 +238,7 @@ class KinesisVideoMock:
             self._depth += 1
             first = self._depth == 1
         if first:
-            _intercept.push(self, _install_env)
+            _intercept.push(self, _on_first_start)
         return self
 
     def stop(self) -> None:
@@ -239,7 +249,7 @@ class KinesisVideoMock:
             self._depth -= 1
             last = self._depth == 0
         if last:
-            _intercept.pop(self, _restore_env)
+            _intercept.pop(self, _on_last_stop)
 
     def __enter__(self) -> KinesisVideoMock:
         return self.start()

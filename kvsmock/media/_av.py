@@ -82,7 +82,7 @@ class Demuxed(NamedTuple):
 def _ms(value: Optional[int], time_base: Any) -> int:
     if value is None or time_base is None:
         return 0
-    return int(round(value * time_base * 1000))
+    return round(float(value * time_base) * 1000)
 
 
 def _stream_info(stream: Any) -> StreamInfo:
@@ -140,7 +140,7 @@ def remux(fmp4: bytes, container_format: str) -> bytes:
     options = {"mpegts_copyts": "1"} if container_format == "mpegts" else {}
     out_buf = io.BytesIO()
     try:
-        with av.open(io.BytesIO(fmp4), format="mp4") as source:
+        with av.open(io.BytesIO(fmp4), format="mp4") as source:  # noqa: SIM117 (Python 3.9)
             with av.open(out_buf, "w", format=container_format, options=options) as target:
                 mapping = {s.index: target.add_stream_from_template(s) for s in source.streams}
                 for packet in source.demux():

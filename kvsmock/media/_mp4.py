@@ -170,15 +170,15 @@ def _traf(track_id: int, samples: Sequence[Sample], data_offset: int) -> bytes:
                 s.pts - decode_times[i],
             )
         )
-    trun = full_box(
-        "trun", 1, 0x000F01, struct.pack(">Ii", len(samples), data_offset), *rows
-    )
+    trun = full_box("trun", 1, 0x000F01, struct.pack(">Ii", len(samples), data_offset), *rows)
     tfhd = full_box("tfhd", 0, 0x020000, struct.pack(">I", track_id))
     tfdt = full_box("tfdt", 1, 0, struct.pack(">Q", base))
     return box("traf", tfhd, tfdt, trun)
 
 
-def media_segment(sequence: int, tracks: Sequence[Sequence[Sample]], track_ids: Sequence[int]) -> bytes:
+def media_segment(
+    sequence: int, tracks: Sequence[Sequence[Sample]], track_ids: Sequence[int]
+) -> bytes:
     """One ``moof`` + ``mdat`` holding each track's samples (in decode order).
 
     Args:

@@ -154,6 +154,8 @@ class MediaState:
 
     def __init__(self, rng: random.Random) -> None:
         self.logs: Dict[str, FragmentLog] = {}
+        #: HLS / DASH session token -> :class:`kvsmock.media.archive.Session`.
+        self.sessions: Dict[str, Any] = {}
         # The 37 digits after the prefix: real ones start 318..., 328... (AWS_BEHAVIOUR.md).
         self._last = rng.randrange(31 * 10**35, 33 * 10**35)
 

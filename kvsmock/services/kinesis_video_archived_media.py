@@ -1,5 +1,8 @@
 """Handlers of ``kinesis-video-archived-media`` (API version 2017-09-30).
 
+GetHLSStreamingSessionURL, GetDASHStreamingSessionURL, GetClip and GetImages are built on
+:mod:`kvsmock.media.archive` and need the ``kvsmock[media]`` extra (PyAV, Pillow).
+
 ListFragments and GetMediaForFragmentList read the archived (persisted) fragments: a stream
 with ``DataRetentionInHours`` 0 has none, its short buffer is for GetMedia only.
 https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/API_reader_ListFragments.html,
@@ -15,8 +18,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from kvsmock import _clock, media
 from kvsmock.errors import ServiceError, invalid_argument
+from kvsmock.media import archive
 from kvsmock.services import RequestContext
-from kvsmock.state import Store, Stream
+from kvsmock.state import Store, Stream, no_data_retention
 
 Params = Dict[str, Any]
 Result = Dict[str, Any]
@@ -121,3 +125,199 @@ def get_media_for_fragment_list(store: Store, params: Params, ctx: RequestContex
         "ContentType": media.MEDIA_CONTENT_TYPE,
         "Payload": media.fragment_list_chunks(chosen),
     }
+
+
+# -- HLS / DASH sessions, clips, images ----------------------------------------------------
+
+
+def get_hls_streaming_session_url(store: Store, params: Params, ctx: RequestContext) -> Result:
+    """GetHLSStreamingSessionURL: a session URL on the stream's ``b-`` data endpoint.
+
+    ``https://b-<8 hex>.kinesisvideo.<region>.<dns>/hls/v1/getHLSMasterPlaylist.m3u8
+    ?SessionToken=<token>``; kvsmock answers it (and the playlists and segments it leads to)
+    while the session lasts (``Expires``, 300-43200 s, default 300, on the mock's clock).
+    See API_reader_GetHLSStreamingSessionURL.html.
+
+    Raises:
+        ServiceError: ``InvalidArgumentException`` (selector rules, 24-hour range, an end
+            not in the past for SERVER_TIMESTAMP), ``ResourceNotFoundException`` (no stream;
+            no fragment in the range, or in the last 30 s for LIVE),
+            ``NoDataRetentionException``, ``UnsupportedStreamMediaTypeException``,
+            ``MissingCodecPrivateDataException``, ``InvalidCodecPrivateDataException``.
+        kvsmock.media.archive.MediaExtraMissing: PyAV or Pillow is not installed.
+    """
+    stream = _find(store, params, ctx)
+    url = archive.create_session(
+        store,
+        stream,
+        protocol="HLS",
+        params=params,
+        selector=params.get("HLSFragmentSelector"),
+        now=ctx.now,
+    )
+    return {"HLSStreamingSessionURL": url}
+
+
+def get_dash_streaming_session_url(store: Store, params: Params, ctx: RequestContext) -> Result:
+    """GetDASHStreamingSessionURL: ``https://b-<8 hex>.../dash/v1/getDASHManifest.mpd?...``.
+
+    Same rules as GetHLSStreamingSessionURL, with ``MaxManifestFragmentResults``,
+    ``DisplayFragmentNumber`` and G.711 (``A_MS/ACM``) audio accepted on track 2. See
+    API_reader_GetDASHStreamingSessionURL.html.
+
+    Raises:
+        ServiceError: as :func:`get_hls_streaming_session_url`.
+        kvsmock.media.archive.MediaExtraMissing: PyAV or Pillow is not installed.
+    """
+    stream = _find(store, params, ctx)
+    url = archive.create_session(
+        store,
+        stream,
+        protocol="DASH",
+        params=params,
+        selector=params.get("DASHFragmentSelector"),
+        now=ctx.now,
+    )
+    return {"DASHStreamingSessionURL": url}
+
+
+def get_clip(store: Store, params: Params, ctx: RequestContext) -> Result:
+    """GetClip: the fragments that start in the range as one MP4 file (``video/mp4``).
+
+    At most the first 200 fragments or 100 MB from the start. Frames are copied, not
+    re-encoded; the clip's timeline follows the producer timestamps. See
+    API_reader_GetClip.html.
+
+    Raises:
+        ServiceError: ``InvalidArgumentException`` (end not later than start, over 24 h, an
+            end in the future for SERVER_TIMESTAMP), ``ResourceNotFoundException`` (no
+            stream, no fragment in range), ``NoDataRetentionException``, the codec errors,
+            ``InvalidMediaFrameException`` when FFmpeg cannot read the frames.
+        kvsmock.media.archive.MediaExtraMissing: PyAV or Pillow is not installed.
+    """
+    selector = params["ClipFragmentSelector"]
+    kind = selector["FragmentSelectorType"]
+    start = selector["TimestampRange"]["StartTimestamp"]
+    end = selector["TimestampRange"]["EndTimestamp"]
+    archive.check_range(start, end, kind, ctx.now)
+    stream = _find(store, params, ctx)
+    if stream.data_retention_in_hours == 0:
+        raise no_data_retention(stream.name)
+    found = archive.in_range(
+        media.readable(store, stream, ctx.now, archived=True), kind, start, end
+    )
+    if not found:
+        raise ServiceError("ResourceNotFoundException", archive.NO_FRAGMENTS)
+    archive.check_codecs(found[0], allow_g711=True, allow_audio_only=False)
+    archive.require("GetClip")
+    try:
+        body = archive.clip(archive.clip_fragments(found))
+    except archive.MediaDataError as e:
+        raise ServiceError(
+            "InvalidMediaFrameException",
+            "One or more frames in the requested clip could not be parsed based on the "
+            f"specified codec ({e}).",
+        ) from e
+    return {"ContentType": CLIP_CONTENT_TYPE, "Payload": body}
+
+
+#: ``ContentType`` of GetClip.
+CLIP_CONTENT_TYPE = "video/mp4"
+#: GetImages: at most 300 s between StartTimestamp and EndTimestamp.
+IMAGES_MAX_RANGE = _dt.timedelta(seconds=300)
+#: GetImages: minimum ``SamplingInterval`` (ms), 5 images per second.
+IMAGES_MIN_INTERVAL_MS = 200
+#: GetImages without ``SamplingInterval`` (optional in the model, the docs give no default):
+#: kvsmock's choice, the interval of the image-generation examples.
+IMAGES_DEFAULT_INTERVAL_MS = 3000
+#: GetImages page size: the default and the cap ("larger values still give pages of 25").
+IMAGES_PAGE_SIZE = 25
+#: ``FormatConfig`` ``JPEGQuality`` default.
+IMAGES_DEFAULT_JPEG_QUALITY = 80
+_IMAGES_TOKEN_PREFIX = "kvsmock:images:v1:"
+
+
+def _images_token(start: _dt.datetime, end: _dt.datetime, interval: int, index: int) -> str:
+    text = (
+        f"{_IMAGES_TOKEN_PREFIX}{_clock.epoch_millis(start)}:{_clock.epoch_millis(end)}:"
+        f"{interval}:{index}"
+    )
+    return base64.b64encode(text.encode("ascii")).decode("ascii")
+
+
+def _images_index(token: str, start: _dt.datetime, end: _dt.datetime, interval: int) -> int:
+    try:
+        text = base64.b64decode(token, validate=True).decode("ascii")
+        if not text.startswith(_IMAGES_TOKEN_PREFIX):
+            raise ValueError(text)
+        s, e, i, index = (int(x) for x in text[len(_IMAGES_TOKEN_PREFIX) :].split(":"))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise invalid_argument("The NextToken is not valid.") from exc
+    if (s, e, i) != (_clock.epoch_millis(start), _clock.epoch_millis(end), interval):
+        raise invalid_argument("The NextToken does not match the request's time range.")
+    return index
+
+
+def _jpeg_quality(params: Params) -> int:
+    value = (params.get("FormatConfig") or {}).get("JPEGQuality")
+    if value is None:
+        return IMAGES_DEFAULT_JPEG_QUALITY
+    if not value.isdigit() or not 1 <= int(value) <= 100:
+        raise invalid_argument(f"JPEGQuality must be an integer from 1 to 100, not {value!r}.")
+    return int(value)
+
+
+def get_images(store: Store, params: Params, ctx: RequestContext) -> Result:
+    """GetImages: one image per ``SamplingInterval`` from StartTimestamp to EndTimestamp.
+
+    Each entry has ``TimeStamp`` and either ``ImageContent`` (base64 JPEG or PNG of the frame
+    shown at that time, scaled to ``WidthPixels`` x ``HeightPixels``, the aspect ratio kept
+    when only one is given) or ``Error``: ``NO_MEDIA`` where no fragment covers the time,
+    ``MEDIA_ERROR`` where its frames cannot be decoded. Pages hold at most 25 entries
+    (``MaxResults`` above 25 still gives 25); ``NextToken`` continues. See
+    API_reader_GetImages.html.
+
+    Raises:
+        ServiceError: ``InvalidArgumentException`` (end before start, a range over 300 s, a
+            ``SamplingInterval`` under 200 ms, a bad ``JPEGQuality`` or token),
+            ``ResourceNotFoundException`` (no stream), ``NoDataRetentionException``.
+        kvsmock.media.archive.MediaExtraMissing: PyAV or Pillow is not installed.
+    """
+    start: _dt.datetime = params["StartTimestamp"]
+    end: _dt.datetime = params["EndTimestamp"]
+    if end < start:
+        raise invalid_argument("The EndTimestamp must not be before the StartTimestamp.")
+    if end - start > IMAGES_MAX_RANGE:
+        raise invalid_argument(
+            "The time range between StartTimestamp and EndTimestamp must not exceed 300 seconds."
+        )
+    interval = int(params.get("SamplingInterval", IMAGES_DEFAULT_INTERVAL_MS))
+    if interval < IMAGES_MIN_INTERVAL_MS:
+        raise invalid_argument(
+            f"SamplingInterval must be at least {IMAGES_MIN_INTERVAL_MS} milliseconds."
+        )
+    quality = _jpeg_quality(params)
+    token: Optional[str] = params.get("NextToken")
+    index = _images_index(token, start, end, interval) if token else 0
+    stream = _find(store, params, ctx)
+    if stream.data_retention_in_hours == 0:
+        raise no_data_retention(stream.name)
+    archive.require("GetImages")
+    limit = min(int(params.get("MaxResults", IMAGES_PAGE_SIZE)), IMAGES_PAGE_SIZE)
+    times = archive.sample_times(start, end, interval)
+    page = times[index : index + limit]
+    stored = media.readable(store, stream, ctx.now, archived=True)
+    kind = params["ImageSelectorType"]
+    entries = archive.images(
+        stored,
+        kind,
+        page,
+        params["Format"],
+        params.get("WidthPixels"),
+        params.get("HeightPixels"),
+        quality,
+    )
+    result: Result = {"Images": entries}
+    if index + limit < len(times):
+        result["NextToken"] = _images_token(start, end, interval, index + limit)
+    return result

@@ -1,0 +1,365 @@
+"""The only seam with ``requests``: the PutMedia HTTP API on a stream's data endpoint.
+
+PutMedia is in no botocore model, so producers that speak its wire protocol (the Java and
+producer SDKs, or Python code that ports them) send it with a plain HTTP client. While a mock
+is active, ``requests.adapters.HTTPAdapter.send`` is wrapped: a request whose host is the
+``PUT_MEDIA`` data endpoint of an existing stream of the innermost active mock
+(``https://s-<8 hex>.kinesisvideo.<region>.<dns suffix>``) is answered in-process through the
+``responses`` library; every other request goes, untouched, to whatever ``send`` was in place
+when the first mock started (the real adapter, or a user's own ``responses`` mock).
+
+- ``POST /putMedia`` ingests the body through :func:`kvsmock.media.put_media`, the one
+  PutMedia code path, and answers 200 with the acknowledgement events, one JSON object per
+  line (API_dataplane_PutMedia.html, "Response Elements").
+- Problems found before any acknowledgement are HTTP errors of the ``kinesis-video-media``
+  error shapes: 400 ``InvalidArgumentException`` for missing or invalid headers, 404
+  ``ResourceNotFoundException`` for an unknown stream.
+- Any other method or path on such a host gets the 404 ``UnknownOperationException`` AWS
+  sends for an unknown operation, so nothing leaks to the network.
+
+The account is the SigV4 credential scope's access key mapped through the mock's
+``accounts`` (the default account when unsigned); the region is the host's.
+
+Cost: :func:`activate` and :func:`deactivate` run on the first start and the last stop. They
+never import ``requests`` or ``responses``: when ``requests.adapters`` is already imported
+they swap one class attribute; otherwise a ``sys.meta_path`` watcher swaps it when
+``requests.adapters`` is first imported. ``responses`` is imported on the first request that
+kvsmock answers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
+from urllib.parse import urlsplit
+
+from kvsmock import _dispatch, _endpoints, _intercept, _protocol, _validate
+from kvsmock.errors import ServiceError
+
+if TYPE_CHECKING:
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+
+    from kvsmock.state import Store
+
+#: Host of a PUT_MEDIA / GET_MEDIA data endpoint: endpoint id, region, DNS suffix.
+_DATA_HOST = re.compile(r"s-([0-9a-f]{8})\.kinesisvideo\.([a-z0-9-]+)\.([a-z0-9.-]+)")
+#: What the ``responses`` registry matches; :func:`_resolve` has already checked the host.
+_DATA_URL = re.compile(r"https://s-[0-9a-f]{8}\.kinesisvideo\.", re.IGNORECASE)
+_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS")
+PUT_MEDIA_PATH = "/putMedia"
+#: The service whose error shapes give PutMedia's HTTP statuses and message member.
+ERROR_SERVICE = "kinesis-video-media"
+TIMECODE_TYPES = ("ABSOLUTE", "RELATIVE")
+#: Header constraints from API_dataplane_PutMedia.html ("Request Parameters").
+_STREAM_NAME = ("streamName", 256, re.compile(r"[a-zA-Z0-9_.-]+"))
+_STREAM_ARN = (
+    "streamARN",
+    1024,
+    re.compile(r"arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+"),
+)
+
+_lock = threading.RLock()
+#: The class whose ``send`` kvsmock replaced, and the ``send`` it replaced.
+_patched_class: Any = None
+_base_send: Optional[Callable[..., Any]] = None
+#: ``(base send, responses' send function)``: built on the first answered request.
+_responder: Optional[Tuple[Callable[..., Any], Callable[..., Any]]] = None
+_watcher: Optional[_AdaptersWatcher] = None
+
+
+# -- which requests are kvsmock's ------------------------------------------------------------
+
+
+def _resolve(url: str, headers: Any) -> Optional[Tuple[Any, Store]]:
+    """``(mock, store)`` when ``url`` is on the PUT_MEDIA endpoint of an existing stream."""
+    mock = _intercept.active_mock()
+    if mock is None:
+        return None
+    parts = urlsplit(url)
+    found = _DATA_HOST.fullmatch(parts.hostname or "")
+    if parts.scheme != "https" or found is None:
+        return None
+    endpoint_id, region, dns_suffix = found.groups()
+    account_id, _ = _dispatch.identity(headers, mock)
+    store: Store = mock.state(account_id, region)
+    if store.dns_suffix != dns_suffix:
+        return None
+    if any(s.endpoint_ids.get("s") == endpoint_id for s in store.streams):
+        return mock, store
+    return None
+
+
+# -- the reply -----------------------------------------------------------------------------
+
+
+def _header(headers: Any, name: str) -> Optional[str]:
+    value = headers.get(name)
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return None if value is None else str(value).strip()
+
+
+def _problem(value: Optional[str], path: str, constraint: str) -> str:
+    shown = "null" if value is None else f"'{value}'"
+    return f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}"
+
+
+def _check(value: Optional[str], rule: Tuple[str, int, re.Pattern[str]], out: List[str]) -> None:
+    path, longest, pattern = rule
+    if value is None:
+        return
+    if not 1 <= len(value) <= longest:
+        bound = "greater than or equal to 1" if not value else f"less than or equal to {longest}"
+        out.append(_problem(value, path, f"Member must have length {bound}"))
+    elif pattern.fullmatch(value) is None:
+        out.append(
+            _problem(
+                value, path, f"Member must satisfy regular expression pattern: {pattern.pattern}"
+            )
+        )
+
+
+def _chunks(body: Any) -> Iterator[bytes]:
+    for chunk in body:
+        yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+
+
+def _payload(body: Any) -> Any:
+    """The request body as :func:`kvsmock.media.put_media` takes it.
+
+    ``requests`` leaves bytes, ``str`` (sent as ISO-8859-1 by ``http.client``), a file (read
+    by ``responses``) or an iterable of chunks (a chunked upload; ``str`` chunks are sent as
+    UTF-8 by urllib3).
+    """
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("latin-1")
+    if isinstance(body, (bytes, bytearray, memoryview)) or hasattr(body, "read"):
+        return body
+    return _chunks(body)
+
+
+def answer(
+    mock: Any, store: Store, method: str, url: str, headers: Any, body: Any
+) -> _protocol.HttpReply:
+    """Answer one HTTP request to a stream's PUT_MEDIA data endpoint.
+
+    Args:
+        mock: the active :class:`kvsmock.KinesisVideoMock` (request ids).
+        store: the store of the request's account and of the host's region.
+        method, url: the request line; only ``POST /putMedia`` is an operation.
+        headers: a case-insensitive mapping: ``x-amzn-stream-name`` or ``x-amzn-stream-arn``,
+            ``x-amzn-fragment-timecode-type`` (``ABSOLUTE`` | ``RELATIVE``) and
+            ``x-amzn-producer-start-timestamp`` (epoch seconds, fractions allowed).
+        body: the Matroska payload: bytes, a binary file or an iterable of chunks.
+
+    Returns:
+        200 with ``Content-Type: application/json`` and one acknowledgement per line
+        (``{"EventType": ..., "FragmentTimecode": ..., "FragmentNumber": ...}``, plus
+        ``ErrorId`` and ``ErrorCode`` on ``ERROR``); 400 ``InvalidArgumentException`` for a
+        missing or invalid header; 404 ``ResourceNotFoundException`` for an unknown stream;
+        404 ``UnknownOperationException`` for any other method or path.
+        See API_dataplane_PutMedia.html.
+    """
+    request_id: str = mock.new_request_id()
+    if method.upper() != "POST" or urlsplit(url).path != PUT_MEDIA_PATH:
+        unknown = _endpoints.UNKNOWN_OPERATION
+        return _protocol.raw_error_reply(unknown.code, unknown.status, unknown.body, request_id)
+    name = _header(headers, "x-amzn-stream-name")
+    arn = _header(headers, "x-amzn-stream-arn")
+    timecode_type = _header(headers, "x-amzn-fragment-timecode-type")
+    start = _header(headers, "x-amzn-producer-start-timestamp")
+    problems: List[str] = []
+    _check(name, _STREAM_NAME, problems)
+    _check(arn, _STREAM_ARN, problems)
+    if timecode_type is None:
+        problems.append(_problem(None, "fragmentTimecodeType", "Member must not be null"))
+    elif timecode_type not in TIMECODE_TYPES:
+        problems.append(
+            _problem(
+                timecode_type,
+                "fragmentTimecodeType",
+                f"Member must satisfy enum value set: [{', '.join(TIMECODE_TYPES)}]",
+            )
+        )
+    seconds: Optional[float] = None
+    if start is None:
+        problems.append(_problem(None, "producerStartTimestamp", "Member must not be null"))
+    else:
+        try:
+            seconds = float(start)
+        except ValueError:
+            seconds = None
+        if seconds is None or not math.isfinite(seconds) or seconds < 0:
+            problems.append(
+                _problem(start, "producerStartTimestamp", "Member must be epoch seconds")
+            )
+    if problems:
+        return _protocol.error_reply(
+            ERROR_SERVICE, "InvalidArgumentException", _validate.summary(problems), request_id
+        )
+    from kvsmock import media
+
+    try:
+        acks = media.put_media(
+            store,
+            stream_name=name,
+            stream_arn=arn,
+            payload=_payload(body),
+            fragment_timecode_type=timecode_type or "",
+            producer_start_timestamp=seconds,
+        )
+    except ServiceError as e:
+        return _protocol.error_reply(ERROR_SERVICE, e.code, e.message, request_id)
+    except TypeError as e:  # a body that is not binary data
+        return _protocol.error_reply(ERROR_SERVICE, "InvalidArgumentException", str(e), request_id)
+    data = b"".join(json.dumps(ack, separators=(",", ":")).encode() + b"\n" for ack in acks)
+    headers_out = {
+        "x-amzn-RequestId": request_id,
+        "Content-Type": "application/json",
+        "Content-Length": str(len(data)),
+    }
+    return _protocol.HttpReply(200, headers_out, data)
+
+
+def _callback(request: Any) -> Tuple[int, Dict[str, str], bytes]:
+    """The ``responses`` callback: the request is on a stream's data endpoint."""
+    url = str(request.url)
+    found = _resolve(url, request.headers)
+    if found is None:  # the stream went away between the check and now
+        unknown = _endpoints.UNKNOWN_OPERATION
+        reply = _protocol.raw_error_reply(unknown.code, unknown.status, unknown.body, "")
+    else:
+        reply = answer(found[0], found[1], str(request.method), url, request.headers, request.body)
+    body = reply.body if isinstance(reply.body, bytes) else b"".join(reply.body)
+    return reply.status, dict(reply.headers), body
+
+
+def _responses_send(base: Callable[..., Any]) -> Callable[..., Any]:
+    """``responses``' ``send`` for KVS requests, passing the rest through to ``base``."""
+    global _responder
+    cached = _responder
+    if cached is not None and cached[0] is base:
+        return cached[1]
+    import responses
+
+    registry = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=base)
+    for method in _METHODS:
+        registry.add_callback(method, _DATA_URL, callback=_callback, content_type=None)
+    registry.add_passthru(re.compile(".*"))
+    send = registry.unbound_on_send()
+    _responder = (base, send)
+    return send
+
+
+def _send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+    """``HTTPAdapter.send`` while kvsmock is installed."""
+    base = _base_send
+    assert base is not None
+    if _intercept.active_mock() is not None and _resolve(str(request.url), request.headers):
+        return _responses_send(base)(adapter, request, *args, **kwargs)
+    return base(adapter, request, *args, **kwargs)
+
+
+# -- installing ------------------------------------------------------------------------------
+
+
+def _patch(adapter_class: Any) -> None:
+    global _patched_class, _base_send
+    current = getattr(adapter_class, "__dict__", {}).get("send")
+    if current is None:
+        return
+    if current is not _send:  # else left in place by a non-nested stop: keep its base
+        _base_send = current
+        adapter_class.send = _send
+    _patched_class = adapter_class
+
+
+def _unpatch() -> None:
+    global _patched_class, _responder
+    adapter_class, _patched_class = _patched_class, None
+    _responder = None
+    # Restore only our own wrapper: if something patched over it since, that patch restores
+    # ours when it stops, and ours is inert (pure pass-through) while no mock is active.
+    if adapter_class is not None and adapter_class.__dict__.get("send") is _send:
+        adapter_class.send = _base_send
+
+
+class _PatchingLoader:
+    """Runs ``requests.adapters`` with its own loader, then installs kvsmock's ``send``."""
+
+    def __init__(self, loader: Any) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: ModuleSpec) -> Optional[ModuleType]:
+        created: Optional[ModuleType] = self._loader.create_module(spec)
+        return created
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        module.__loader__ = self._loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self._loader
+        with _lock:
+            if _watcher is not None:
+                _unwatch()
+                _patch(getattr(module, "HTTPAdapter", None))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._loader, name)
+
+
+class _AdaptersWatcher:
+    """A ``sys.meta_path`` finder that only notices the first import of ``requests.adapters``."""
+
+    def find_spec(
+        self, fullname: str, path: Any = None, target: Optional[ModuleType] = None
+    ) -> Optional[ModuleSpec]:
+        if fullname != "requests.adapters":
+            return None
+        for finder in list(sys.meta_path):
+            find = getattr(finder, "find_spec", None)
+            if finder is self or find is None:
+                continue
+            spec: Optional[ModuleSpec] = find(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _PatchingLoader(spec.loader)  # type: ignore[assignment]
+                return spec
+        return None
+
+
+def _unwatch() -> None:
+    global _watcher
+    watcher, _watcher = _watcher, None
+    if watcher is not None and watcher in sys.meta_path:
+        sys.meta_path.remove(watcher)
+
+
+def activate() -> None:
+    """Answer PutMedia sent with ``requests`` (the first mock started).
+
+    Swaps ``HTTPAdapter.send`` when ``requests.adapters`` is imported, else watches for its
+    import; imports neither ``requests`` nor ``responses``.
+    """
+    global _watcher
+    with _lock:
+        adapters = sys.modules.get("requests.adapters")
+        if adapters is not None:
+            _patch(getattr(adapters, "HTTPAdapter", None))
+        elif _watcher is None:
+            _watcher = _AdaptersWatcher()
+            sys.meta_path.insert(0, _watcher)
+
+
+def deactivate() -> None:
+    """Undo :func:`activate` (the last mock stopped): ``HTTPAdapter.send`` is restored."""
+    with _lock:
+        _unwatch()
+        _unpatch()
