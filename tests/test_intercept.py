@@ -311,17 +311,6 @@ def test_inactive_handler_is_inert() -> None:
 
 _UNIMPLEMENTED_CANDIDATES: List[Tuple[str, str, Callable[[Any], Any]]] = [
     (
-        "kinesis-video-archived-media",
-        "GetClip",
-        lambda c: c.get_clip(
-            StreamName="s",
-            ClipFragmentSelector={
-                "FragmentSelectorType": "SERVER_TIMESTAMP",
-                "TimestampRange": {"StartTimestamp": 1, "EndTimestamp": 2},
-            },
-        ),
-    ),
-    (
         "kinesis-video-signaling",
         "SendAlexaOfferToMaster",
         lambda c: c.send_alexa_offer_to_master(
