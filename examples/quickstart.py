@@ -92,6 +92,39 @@ def boto3_session() -> None:
             print("Error.Message:", e.response["Error"]["Message"])
             print("HTTP status:", e.response["ResponseMetadata"]["HTTPStatusCode"])
 
+        step("a WebRTC signaling channel that stores its media in a stream")
+        channel_arn = kv.create_signaling_channel(
+            ChannelName="doorbell", Tags=[{"Key": "team", "Value": "webrtc"}]
+        )["ChannelARN"]
+        print("ChannelARN:", channel_arn)
+        kv.update_media_storage_configuration(
+            ChannelARN=channel_arn,
+            MediaStorageConfiguration={"StreamARN": arn, "Status": "ENABLED"},
+        )
+        endpoints = kv.get_signaling_channel_endpoint(
+            ChannelARN=channel_arn,
+            SingleMasterChannelEndpointConfiguration={
+                "Protocols": ["WSS", "HTTPS", "WEBRTC"],
+                "Role": "MASTER",
+            },
+        )["ResourceEndpointList"]
+        for endpoint in endpoints:
+            print(f"{endpoint['Protocol']}: {endpoint['ResourceEndpoint']}")
+        kv.tag_resource(ResourceARN=arn, Tags=[{"Key": "linked", "Value": "doorbell"}])
+        print("stream tags by ARN:", kv.list_tags_for_resource(ResourceARN=arn)["Tags"])
+        try:
+            kv.delete_stream(StreamARN=arn)
+        except ClientError as e:
+            print(
+                "delete_stream while linked:",
+                e.response["Error"]["Code"],
+                "-",
+                e.response["Error"]["Message"],
+            )
+        kv.update_media_storage_configuration(
+            ChannelARN=channel_arn, MediaStorageConfiguration={"Status": "DISABLED"}
+        )
+
         step("delete_stream, then the stream names kvsmock still holds")
         kv.delete_stream(StreamARN=arn)
         print("streams:", [s.name for s in mock.state(region=REGION).streams])

@@ -78,6 +78,23 @@ def test_demo_boto3_session(demo: subprocess.CompletedProcess[str]) -> None:
         hls,
     )
     assert "Error.Code: ResourceNotFoundException" in out
+    channel = next(line for line in out if line.startswith("ChannelARN: "))
+    assert re.fullmatch(
+        r"ChannelARN: arn:aws:kinesisvideo:us-east-1:123456789012:channel/doorbell/\d{13}",
+        channel,
+    )
+    protocols = [line.split(": ", 1) for line in out if line.startswith(("WSS: ", "HTTPS: "))]
+    protocols += [line.split(": ", 1) for line in out if line.startswith("WEBRTC: ")]
+    assert [(p, re.sub("[0-9a-f]{8}", "X", url)) for p, url in protocols] == [
+        ("WSS", "wss://m-X.kinesisvideo.us-east-1.amazonaws.com"),
+        ("HTTPS", "https://r-X.kinesisvideo.us-east-1.amazonaws.com"),
+        ("WEBRTC", "https://w-X.kinesisvideo.us-east-1.amazonaws.com"),
+    ]
+    assert "stream tags by ARN: {'team': 'video', 'site': 'berlin', 'linked': 'doorbell'}" in out
+    assert (
+        "delete_stream while linked: ResourceInUseException - "
+        "Disable MediaStorageConfiguration to delete the stream" in out
+    )
     assert "Error.Message: The requested stream is not found or not active." in out
     assert "HTTP status: 404" in out
     assert "streams: ['garage', 'porch', 'yard']" in out
