@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean
+.PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,26 @@ pytest: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python examples/quickstart.py
 	$(BIN)/python examples/media.py
+	$(BIN)/python examples/viewer.py
+
+# Four backends (Stubber, a before-send floor, moto, kvsmock), each suite in fresh processes;
+# prints a table and writes benchmarks/results/*.json. See docs/performance.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+# Small counts: proves the benchmark runs (asserts nothing about speed); for CI.
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/run.py --quick
+
+# Long property-based run (issue 7, docs/reliability.md): FUZZ_EXAMPLES examples per fuzz test
+# (one generated call each, x 2 tests x every implemented operation), a random seed.
+FUZZ_EXAMPLES ?= 300
+fuzz: $(STAMP)
+	rm -f build/fuzz-report.json build/fuzz-report.json.gw*
+	KVSMOCK_FUZZ=1 KVSMOCK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) KVSMOCK_FUZZ_REPORT=build/fuzz-report.json \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz tests/test_stateful.py \
+		tests/test_concurrency_hammer.py tests/test_no_escape.py
+	$(BIN)/python tests/fuzz/report.py build/fuzz-report.json
 
 coverage-doc: $(STAMP)
 	$(BIN)/python -m kvsmock._coverage > docs/coverage.md

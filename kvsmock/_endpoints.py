@@ -9,6 +9,14 @@ control-plane host, where AWS does not route them (AWS_BEHAVIOUR.md, "Wrong host
 - the archived-media operations get ``UnknownOperationException`` with a Coral body
   (boto/boto3 #2909; producer-c #250).
 
+The signaling and WebRTC-storage clients need the channel's endpoints from
+GetSignalingChannelEndpoint: HTTPS (``https://r-<8 hex>...``) for ``kinesis-video-signaling``
+and WEBRTC (``https://w-<8 hex>...``) for ``kinesis-video-webrtc-storage``. Sent to the
+control-plane host they get ``UnknownOperationException`` (GetIceServerConfig: boto/boto3
+#2909; SendAlexaOfferToMaster: aws/aws-sdk-go #3426, #3542; JoinStorageSession has no log and
+is treated alike). Like the other data-plane services they are served on any other host:
+kvsmock does not check that the host is the channel's own ``r-`` / ``w-`` endpoint.
+
 Neither code is in the operations' models, so these replies are the one deliberate exception
 to strict mode: they are built here and sent by :mod:`kvsmock._dispatch` before the handler
 runs, never raised by a handler. ``mock_kinesisvideo(require_data_endpoint=False)`` turns the
@@ -21,8 +29,17 @@ import re
 from typing import Mapping, NamedTuple, Optional
 from urllib.parse import urlsplit
 
-#: botocore service names whose operations need the GetDataEndpoint URL.
-DATA_PLANE_SERVICES = frozenset({"kinesis-video-media", "kinesis-video-archived-media"})
+#: botocore service names whose operations need a data-plane endpoint URL: GetDataEndpoint's
+#: for media and archived media, GetSignalingChannelEndpoint's HTTPS (signaling) or WEBRTC
+#: (webrtc-storage) endpoint for the other two.
+DATA_PLANE_SERVICES = frozenset(
+    {
+        "kinesis-video-media",
+        "kinesis-video-archived-media",
+        "kinesis-video-signaling",
+        "kinesis-video-webrtc-storage",
+    }
+)
 _CONTROL_PLANE_HOST = re.compile(r"kinesisvideo\.[a-z0-9-]+\.amazonaws\.com(\.cn)?")
 
 

@@ -1,12 +1,19 @@
-"""The only seam with ``requests``: the PutMedia HTTP API on a stream's data endpoint.
+"""The only seam with ``requests``: PutMedia and the HLS/DASH session URLs.
 
 PutMedia is in no botocore model, so producers that speak its wire protocol (the Java and
-producer SDKs, or Python code that ports them) send it with a plain HTTP client. While a mock
-is active, ``requests.adapters.HTTPAdapter.send`` is wrapped: a request whose host is the
-``PUT_MEDIA`` data endpoint of an existing stream of the innermost active mock
-(``https://s-<8 hex>.kinesisvideo.<region>.<dns suffix>``) is answered in-process through the
-``responses`` library; every other request goes, untouched, to whatever ``send`` was in place
-when the first mock started (the real adapter, or a user's own ``responses`` mock).
+producer SDKs, or Python code that ports them) send it with a plain HTTP client; players and
+viewers fetch HLS/DASH session URLs with one. While a mock is active,
+``requests.adapters.HTTPAdapter.send`` is wrapped: a request to one of the innermost active
+mock's data endpoints is answered in-process through the ``responses`` library:
+
+- any request to the ``PUT_MEDIA`` endpoint of an existing stream
+  (``https://s-<8 hex>.kinesisvideo.<region>.<dns suffix>``);
+- a request under ``/hls/v1/`` or ``/dash/v1/`` on the ``b-`` endpoint of a stream, or of a
+  session, of the mock (the host of ``GetHLSStreamingSessionURL`` /
+  ``GetDASHStreamingSessionURL`` URLs).
+
+Every other request goes, untouched, to whatever ``send`` was in place when the first mock
+started (the real adapter, or a user's own ``responses`` mock).
 
 - ``POST /putMedia`` ingests the body through :func:`kvsmock.media.put_media`, the one
   PutMedia code path, and answers 200 with the acknowledgement events, one JSON object per
@@ -16,9 +23,14 @@ when the first mock started (the real adapter, or a user's own ``responses`` moc
   ``ResourceNotFoundException`` for an unknown stream.
 - Any other method or path on such a host gets the 404 ``UnknownOperationException`` AWS
   sends for an unknown operation, so nothing leaks to the network.
+- ``GET`` (or ``HEAD``) of a session URL is answered by :func:`kvsmock.media.archive.serve`
+  (playlists, manifest, init and media segments; 403 once the session has expired, 400 for
+  an unknown token); another method, or a path ``serve`` does not know, gets the 404
+  ``UnknownOperationException``.
 
 The account is the SigV4 credential scope's access key mapped through the mock's
-``accounts`` (the default account when unsigned); the region is the host's.
+``accounts`` (the default account when unsigned); the region is the host's. Session URLs are
+unsigned: their token is looked up in every account of the host's region.
 
 Cost: :func:`activate` and :func:`deactivate` run on the first start and the last stop. They
 never import ``requests`` or ``responses``: when ``requests.adapters`` is already imported
@@ -34,10 +46,10 @@ import math
 import re
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 from urllib.parse import urlsplit
 
-from kvsmock import _dispatch, _endpoints, _intercept, _protocol, _validate
+from kvsmock import _clock, _dispatch, _endpoints, _intercept, _protocol, _validate
 from kvsmock.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -46,10 +58,13 @@ if TYPE_CHECKING:
 
     from kvsmock.state import Store
 
-#: Host of a PUT_MEDIA / GET_MEDIA data endpoint: endpoint id, region, DNS suffix.
-_DATA_HOST = re.compile(r"s-([0-9a-f]{8})\.kinesisvideo\.([a-z0-9-]+)\.([a-z0-9.-]+)")
+#: Host of a data endpoint: fleet (``s``: PUT_MEDIA / GET_MEDIA, ``b``: the archived-media
+#: APIs and session URLs), endpoint id, region, DNS suffix.
+_DATA_HOST = re.compile(r"([sb])-([0-9a-f]{8})\.kinesisvideo\.([a-z0-9-]+)\.([a-z0-9.-]+)")
 #: What the ``responses`` registry matches; :func:`_resolve` has already checked the host.
-_DATA_URL = re.compile(r"https://s-[0-9a-f]{8}\.kinesisvideo\.", re.IGNORECASE)
+_DATA_URL = re.compile(r"https://[sb]-[0-9a-f]{8}\.kinesisvideo\.", re.IGNORECASE)
+#: Paths of HLS and DASH session URLs on a ``b-`` host.
+SESSION_PATHS = ("/hls/v1/", "/dash/v1/")
 _METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS")
 PUT_MEDIA_PATH = "/putMedia"
 #: The service whose error shapes give PutMedia's HTTP statuses and message member.
@@ -75,8 +90,21 @@ _watcher: Optional[_AdaptersWatcher] = None
 # -- which requests are kvsmock's ------------------------------------------------------------
 
 
-def _resolve(url: str, headers: Any) -> Optional[Tuple[Any, Store]]:
-    """``(mock, store)`` when ``url`` is on the PUT_MEDIA endpoint of an existing stream."""
+class _Target(NamedTuple):
+    """Who answers a request: the active mock and the stores involved.
+
+    ``session`` is False for PutMedia (one store: the request's account, the host's region)
+    and True for a session URL (every store of the host's region).
+    """
+
+    mock: Any
+    stores: List[Store]
+    session: bool
+
+
+def _resolve(url: str, headers: Any) -> Optional[_Target]:
+    """The target when ``url`` is the mock's: a stream's PUT_MEDIA endpoint, or a session
+    path on the ``b-`` endpoint of one of its streams or sessions."""
     mock = _intercept.active_mock()
     if mock is None:
         return None
@@ -84,14 +112,29 @@ def _resolve(url: str, headers: Any) -> Optional[Tuple[Any, Store]]:
     found = _DATA_HOST.fullmatch(parts.hostname or "")
     if parts.scheme != "https" or found is None:
         return None
-    endpoint_id, region, dns_suffix = found.groups()
+    fleet, endpoint_id, region, dns_suffix = found.groups()
+    if fleet == "b":
+        if not parts.path.startswith(SESSION_PATHS):
+            return None
+        stores = [s for s in mock.stores(region) if s.dns_suffix == dns_suffix]
+        if any(_serves_host(s, endpoint_id, parts.hostname or "") for s in stores):
+            return _Target(mock, stores, True)
+        return None
     account_id, _ = _dispatch.identity(headers, mock)
     store: Store = mock.state(account_id, region)
     if store.dns_suffix != dns_suffix:
         return None
     if any(s.endpoint_ids.get("s") == endpoint_id for s in store.streams):
-        return mock, store
+        return _Target(mock, [store], False)
     return None
+
+
+def _serves_host(store: Store, endpoint_id: str, host: str) -> bool:
+    """Whether ``host`` is the ``b-`` endpoint of a stream or a session of ``store``."""
+    if any(s.endpoint_ids.get("b") == endpoint_id for s in store.streams):
+        return True
+    sessions = store.media.sessions.values() if store.media is not None else ()
+    return any(urlsplit(session.base_url).hostname == host for session in sessions)
 
 
 # -- the reply -----------------------------------------------------------------------------
@@ -228,15 +271,48 @@ def answer(
     return _protocol.HttpReply(200, headers_out, data)
 
 
+def _unknown_operation(request_id: str) -> _protocol.HttpReply:
+    unknown = _endpoints.UNKNOWN_OPERATION
+    return _protocol.raw_error_reply(unknown.code, unknown.status, unknown.body, request_id)
+
+
+def answer_session(stores: List[Store], method: str, url: str) -> _protocol.HttpReply:
+    """Answer one request for an HLS or DASH session URL (``GET`` or ``HEAD``).
+
+    Args:
+        stores: the stores of the host's region, where the session token is looked up.
+        method, url: the request line.
+
+    Returns:
+        What :func:`kvsmock.media.archive.serve` answers at the mock's ``now`` (200 with the
+        playlist, manifest or segment; 403 ``NotAuthorizedException`` for an expired session;
+        400 for an unknown token; 404 for a fragment no longer in the session), or 404
+        ``UnknownOperationException`` for another method or path.
+    """
+    if method.upper() not in ("GET", "HEAD"):
+        return _unknown_operation("")
+    from kvsmock.media import archive
+
+    reply = archive.serve(stores, url, _clock.now())
+    if reply is None:
+        return _unknown_operation("")
+    headers = {"Content-Type": reply.content_type, "Content-Length": str(len(reply.body))}
+    body = b"" if method.upper() == "HEAD" else reply.body
+    return _protocol.HttpReply(reply.status, headers, body)
+
+
 def _callback(request: Any) -> Tuple[int, Dict[str, str], bytes]:
-    """The ``responses`` callback: the request is on a stream's data endpoint."""
+    """The ``responses`` callback: the request is on one of the mock's data endpoints."""
     url = str(request.url)
     found = _resolve(url, request.headers)
     if found is None:  # the stream went away between the check and now
-        unknown = _endpoints.UNKNOWN_OPERATION
-        reply = _protocol.raw_error_reply(unknown.code, unknown.status, unknown.body, "")
+        reply = _unknown_operation("")
+    elif found.session:
+        reply = answer_session(found.stores, str(request.method), url)
     else:
-        reply = answer(found[0], found[1], str(request.method), url, request.headers, request.body)
+        reply = answer(
+            found.mock, found.stores[0], str(request.method), url, request.headers, request.body
+        )
     body = reply.body if isinstance(reply.body, bytes) else b"".join(reply.body)
     return reply.status, dict(reply.headers), body
 

@@ -22,8 +22,13 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Set
 Check = Callable[[Any, str, List[str]], None]
 
 #: Output members whose modeled pattern the real service's own values break (AWS_BEHAVIOUR.md:
-#: ``ContentType`` is ``^[a-zA-Z0-9_\\.\\-]+$`` but GetClip returns ``video/mp4``).
-_OUTPUT_PATTERN_EXEMPT = frozenset({"ContentType"})
+#: ``ContentType`` is ``^[a-zA-Z0-9_\\.\\-]+$`` but GetClip returns ``video/mp4``; the
+#: signaling ``IceServer`` ``Username`` and ``Password`` are ``[a-zA-Z0-9_.-]+`` but real ones
+#: are ``<epoch>:<base64>`` and base64, with ``:``, ``+``, ``/`` and ``=``).
+_OUTPUT_PATTERN_EXEMPT = frozenset({"ContentType", "Username", "Password"})
+#: Output strings whose modeled maximum length the real values can pass: a TURN username
+#: holds the base64 ChannelARN, over 256 characters for channel names of 110+ characters.
+_OUTPUT_MAX_EXEMPT = frozenset({"Username"})
 
 
 def render(value: Any) -> str:
@@ -259,6 +264,8 @@ def _string_steps(shape: Any, output: bool) -> List[Check]:
     lo = meta.get("min")
     hi = meta.get("max")
     lo_i = int(lo) if lo is not None else None
+    if output and shape.name in _OUTPUT_MAX_EXEMPT:
+        hi = None
     hi_i = int(hi) if hi is not None else None
     enum = shape.enum
     allowed = frozenset(enum) if enum else None

@@ -113,9 +113,10 @@ class KinesisVideoMock:
         channel_limit: signaling channels per account and region before
             ``AccountChannelLimitExceededException`` (default 10,000, the documented quota in
             us-east-1 and us-west-2).
-        require_data_endpoint: answer GetMedia, ListFragments and GetMediaForFragmentList
-            sent to the control-plane host (a client made without the GetDataEndpoint URL)
-            with the error AWS gives (default on); ``False`` serves them anywhere.
+        require_data_endpoint: answer data-plane calls (GetMedia, the archived-media,
+            signaling and webrtc-storage operations) sent to the control-plane host (a client
+            made without the GetDataEndpoint or GetSignalingChannelEndpoint URL) with the
+            error AWS gives (default on); ``False`` serves them anywhere.
     """
 
     def __init__(
@@ -178,6 +179,12 @@ class KinesisVideoMock:
                     )
                     self._stores[key] = store
         return store
+
+    def stores(self, region: Optional[str] = None) -> List[Store]:
+        """Every :class:`~kvsmock.state.Store` created so far (of ``region`` when given)."""
+        with self._lock:
+            found = list(self._stores.values())
+        return [s for s in found if region is None or s.region == region]
 
     def account_for(self, access_key_id: Optional[str]) -> str:
         """The account id an access key id maps to (``accounts`` option, else default)."""

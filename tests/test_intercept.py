@@ -16,7 +16,6 @@ from botocore.httpsession import URLLib3Session
 
 import kvsmock
 from kvsmock import _dispatch, _intercept, mock_kinesisvideo
-from kvsmock.services import handler_for
 
 REGION = "us-east-1"
 
@@ -309,37 +308,43 @@ def test_inactive_handler_is_inert() -> None:
 
 # -- operations without a handler --------------------------------------------------------------
 
-_UNIMPLEMENTED_CANDIDATES: List[Tuple[str, str, Callable[[Any], Any]]] = [
-    (
-        "kinesis-video-signaling",
-        "SendAlexaOfferToMaster",
-        lambda c: c.send_alexa_offer_to_master(
-            ChannelARN="arn:aws:kinesisvideo:us-east-1:123456789012:channel/c/1",
-            SenderClientId="alexa",
-            MessagePayload="b2ZmZXI=",
-        ),
-    ),
-    (
-        "kinesis-video-webrtc-storage",
-        "JoinStorageSessionAsViewer",
-        lambda c: c.join_storage_session_as_viewer(
-            channelArn="arn:aws:kinesisvideo:us-east-1:123456789012:channel/c/1",
-            clientId="viewer",
-        ),
-    ),
-]
-
 
 @pytest.mark.parametrize(
     ("service", "operation", "call"),
-    _UNIMPLEMENTED_CANDIDATES,
-    ids=[c[1] for c in _UNIMPLEMENTED_CANDIDATES],
+    [
+        (
+            "kinesis-video-signaling",
+            "SendAlexaOfferToMaster",
+            lambda c: c.send_alexa_offer_to_master(
+                ChannelARN="arn:aws:kinesisvideo:us-east-1:123456789012:channel/c/1",
+                SenderClientId="alexa",
+                MessagePayload="b2ZmZXI=",
+            ),
+        ),
+        (
+            "kinesis-video-webrtc-storage",
+            "JoinStorageSessionAsViewer",
+            lambda c: c.join_storage_session_as_viewer(
+                channelArn="arn:aws:kinesisvideo:us-east-1:123456789012:channel/c/1",
+                clientId="viewer",
+            ),
+        ),
+    ],
+    ids=["signaling", "webrtc-storage"],
 )
 def test_unimplemented_operation_raises_not_yet_implemented(
-    service: str, operation: str, call: Callable[[Any], Any]
+    monkeypatch: pytest.MonkeyPatch, service: str, operation: str, call: Callable[[Any], Any]
 ) -> None:
-    if handler_for(service, operation) is not None:
-        pytest.skip(f"{service}.{operation} is implemented now")
+    """Forced (every modeled operation has a handler): a data-plane operation without one
+    fails at once with a Python error, never a retried 5xx."""
+    monkeypatch.setattr(_dispatch, "_operations", {})
+    real = kvsmock.services.handler_for
+
+    def without(service_name: str, name: str) -> Any:
+        return None if (service_name, name) == (service, operation) else real(service_name, name)
+
+    monkeypatch.setattr(_dispatch, "handler_for", without)
+    monkeypatch.setattr(kvsmock.services, "handler_for", without)
     with mock_kinesisvideo():
         client = boto3.client(
             service,
@@ -356,6 +361,7 @@ def test_unimplemented_operation_raises_not_yet_implemented(
     assert isinstance(err.value, NotImplementedError)
     assert (err.value.service, err.value.operation) == (service, operation)
     assert f"{service}.{operation}" in str(err.value)
+    assert operation not in str(err.value).split("Implemented for", 1)[1]
     assert len(attempts) == 1  # a Python error, not a retried 5xx
     assert elapsed < 1.0
 

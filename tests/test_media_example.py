@@ -1,4 +1,4 @@
-"""examples/media.py runs and reads its sample back."""
+"""examples/media.py and examples/viewer.py run and read their sample back."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "media.py"
+VIEWER = EXAMPLE.with_name("viewer.py")
 
 
 def test_media_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -17,3 +18,14 @@ def test_media_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.count("  chunk ") == 4
     assert "ListFragments: 4 fragments" in out
     assert "GetMediaForFragmentList: 1 chunk" in out
+
+
+def test_viewer_example_plays_hls_and_downloads_a_clip(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(VIEWER), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "CODECS avc1.64000c,mp4a.40.2" in out
+    assert "media playlist: 4 segments, 4.453 s" in out
+    assert out.count("  segment ") == 4
+    assert "played by FFmpeg: 60 video frames (320x240), 189 audio frames" in out
+    assert "GetClip: video/mp4, " in out
+    assert "front-door.mp4: 60 video frames (320x240), 189 audio frames, 4.03 s" in out

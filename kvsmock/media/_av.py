@@ -6,15 +6,28 @@ need them; everything else works without. :func:`require` raises
 
 - :func:`demux` reads one fragment (a Matroska chunk) into frames: the Matroska demuxer
   undoes lacing and reports each frame's track, presentation time and key-frame flag;
-- :func:`remux` turns fragmented MP4 into MPEG-TS (HLS ``GetTSFragment``) or into a plain
-  MP4 file (GetClip), copying the frames (no re-encoding);
+- :func:`fragmented_mp4`, :func:`mpeg_ts` and :func:`plain_mp4` remux fragments with
+  FFmpeg's own muxers, copying the frames (no re-encoding): an HLS/DASH session's
+  initialization and media segments, HLS ``getTSFragment`` files, and GetClip's MP4;
 - :func:`decode_video` and :func:`encode_image` serve GetImages.
 """
 
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any, List, NamedTuple, Optional, Tuple
+import struct
+from fractions import Fraction
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 from kvsmock.errors import KvsmockError
 
@@ -127,30 +140,138 @@ def demux(matroska: bytes) -> Demuxed:
     return Demuxed(streams, frames)
 
 
-def remux(fmp4: bytes, container_format: str) -> bytes:
-    """Copy the frames of a fragmented MP4 into ``mpegts`` or a plain ``mp4`` file.
+#: Codecs (FFmpeg names) that sessions and clips carry; G.711 and others are left out.
+KEPT_CODECS = ("h264", "hevc", "aac")
+#: ``movflags`` of one session segment (one fragment muxed alone):
+#:
+#: - ``frag_custom``: FFmpeg cuts no fragment itself, so the whole Kinesis Video fragment
+#:   (which may hold more than one key frame) is one ``moof`` + ``mdat``, written on close;
+#: - ``delay_moov`` rather than ``empty_moov``: with ``empty_moov`` FFmpeg forces
+#:   ``avoid_negative_ts=make_zero``, which would move every segment's ``tfdt`` to 0;
+#: - ``frag_discont``: ``tfdt`` is the fragment's own start on the session timeline;
+#: - ``negative_cts_offsets``: ``trun`` version 1 with signed composition offsets, so every
+#:   frame's presentation time (``tfdt`` + durations + offset) is exact in every segment
+#:   without an edit list (which the shared init segment could only get right for fragments
+#:   reordered like the first one);
+#: - ``default_base_moof`` (CMAF, DASH), ``skip_trailer`` (no ``mfra`` index).
+FRAGMENT_FLAGS = (
+    "frag_custom+delay_moov+frag_discont+negative_cts_offsets+default_base_moof+skip_trailer"
+)
 
-    Timestamps are kept (``mpegts`` gets the session timeline).
+
+class Piece(NamedTuple):
+    """One fragment to remux: its Matroska chunk and the shift (ms) onto the output timeline."""
+
+    matroska: bytes
+    shift_ms: int
+
+
+def _decode_times(pts: List[int], delay: int, step: int) -> List[int]:
+    """Decode times of one track's packets (decode order); Matroska stores none.
+
+    A frame decodes at the ``delay``-th earlier presentation time (``delay`` = FFmpeg's
+    reordering depth: the packets it could not date), the first ones ``step`` apart before
+    the earliest; ``delay`` grows if the frames need more.
+    """
+    order = sorted(pts)
+    while any(order[k - delay] > pts[k] for k in range(delay, len(pts))):
+        delay += 1
+    return [
+        order[k - delay] if k >= delay else order[0] - (delay - k) * step for k in range(len(pts))
+    ]
+
+
+def _mux(pieces: Sequence[Piece], container_format: str, options: Dict[str, str]) -> bytes:
+    """Copy the H.264/H.265/AAC frames of ``pieces`` into one ``container_format`` file."""
+    import av
+
+    out = io.BytesIO()
+    try:
+        with av.open(out, "w", format=container_format, options=options) as target:
+            mapping: Dict[int, Any] = {}
+            for piece in pieces:
+                with av.open(io.BytesIO(piece.matroska), format="matroska") as source:
+                    if not mapping:
+                        for stream in source.streams:
+                            if stream.codec_context.name in KEPT_CODECS:
+                                copy = target.add_stream_from_template(stream)
+                                if stream.codec_context.name == "hevc":
+                                    copy.codec_tag = "hvc1"  # as the playlist's CODECS says
+                                mapping[stream.index] = copy
+                    ordered = [
+                        p
+                        for p in source.demux()
+                        if p.size and p.pts is not None and p.stream.index in mapping
+                    ]
+                    times: Dict[int, Tuple[int, int]] = {}
+                    for index in mapping:
+                        packets = [p for p in ordered if p.stream.index == index]
+                        if not packets:
+                            continue
+                        shift = round(Fraction(piece.shift_ms, 1000) / packets[0].time_base)
+                        delay = next(
+                            (i for i, p in enumerate(packets) if p.dts is not None), len(packets)
+                        )
+                        step = int(packets[0].duration or 0) or 1
+                        pts = [int(p.pts) for p in packets]
+                        for packet, dts in zip(packets, _decode_times(pts, delay, step)):
+                            times[id(packet)] = (int(packet.pts) + shift, dts + shift)
+                    for packet in ordered:
+                        packet.pts, packet.dts = times[id(packet)]
+                        packet.stream = mapping[packet.stream.index]
+                        target.mux(packet)
+    except av.FFmpegError as e:
+        raise MediaDataError(str(e)) from e
+    return out.getvalue()
+
+
+def top_level_boxes(data: bytes) -> Iterator[Tuple[bytes, bytes]]:
+    """``(type, whole box)`` of each top-level ISO BMFF box (32- or 64-bit sizes)."""
+    position = 0
+    while position + 8 <= len(data):
+        size, kind = struct.unpack_from(">I4s", data, position)
+        if size == 1:
+            (size,) = struct.unpack_from(">Q", data, position + 8)
+        elif size == 0:
+            size = len(data) - position
+        yield kind, data[position : position + size]
+        position += size
+
+
+def fragmented_mp4(piece: Piece, sequence: int) -> Tuple[bytes, bytes]:
+    """One fragment as ``(initialization segment, media segment)`` of fragmented MP4.
+
+    FFmpeg's mp4 muxer writes ``ftyp`` + ``moov`` + one ``moof`` + ``mdat``
+    (:data:`FRAGMENT_FLAGS`), the ``moof`` numbered ``sequence`` and its ``tfdt`` on the
+    shifted timeline; the file is split at its top-level boxes.
 
     Raises:
         MediaDataError: FFmpeg cannot read or write the frames.
     """
-    import av
+    options = {"movflags": FRAGMENT_FLAGS, "fragment_index": str(sequence)}
+    init: List[bytes] = []
+    media: List[bytes] = []
+    for kind, box in top_level_boxes(_mux([piece], "mp4", options)):
+        (init if kind in (b"ftyp", b"moov") else media).append(box)
+    return b"".join(init), b"".join(media)
 
-    options = {"mpegts_copyts": "1"} if container_format == "mpegts" else {}
-    out_buf = io.BytesIO()
-    try:
-        with av.open(io.BytesIO(fmp4), format="mp4") as source:  # noqa: SIM117 (Python 3.9)
-            with av.open(out_buf, "w", format=container_format, options=options) as target:
-                mapping = {s.index: target.add_stream_from_template(s) for s in source.streams}
-                for packet in source.demux():
-                    if packet.dts is None:
-                        continue
-                    packet.stream = mapping[packet.stream.index]
-                    target.mux(packet)
-    except av.FFmpegError as e:
-        raise MediaDataError(str(e)) from e
-    return out_buf.getvalue()
+
+def mpeg_ts(piece: Piece) -> bytes:
+    """One fragment as an MPEG-TS file, timestamps kept on the shifted timeline.
+
+    Raises:
+        MediaDataError: FFmpeg cannot read or write the frames.
+    """
+    return _mux([piece], "mpegts", {"mpegts_copyts": "1"})
+
+
+def plain_mp4(pieces: Sequence[Piece]) -> bytes:
+    """The fragments, in order, as one plain (non-fragmented) MP4 file.
+
+    Raises:
+        MediaDataError: FFmpeg cannot read or write the frames.
+    """
+    return _mux(pieces, "mp4", {})
 
 
 def decode_video(matroska: bytes) -> List[Tuple[int, Any]]:

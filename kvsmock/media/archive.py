@@ -2,9 +2,10 @@
 
 Everything is derived from the stored fragments (:mod:`kvsmock.media.fragments`):
 
-- a session's initialization segment is built from the codec private data of the tracks and
-  each Kinesis Video fragment becomes one media segment (:mod:`kvsmock.media._mp4`), or one
-  MPEG-TS file remuxed by FFmpeg (:mod:`kvsmock.media._av`);
+- FFmpeg's muxers (:mod:`kvsmock.media._av`) copy the frames, never re-encoding: each
+  Kinesis Video fragment becomes one fragmented-MP4 media segment (one ``moof`` + ``mdat``,
+  ``tfdt`` on the session timeline) or one MPEG-TS file, and the session's initialization
+  segment is the ``ftyp`` + ``moov`` of its first fragment's;
 - a clip is the fragments of the range as one plain MP4 file;
 - images are decoded frames scaled and encoded by Pillow.
 
@@ -27,13 +28,13 @@ from xml.sax.saxutils import quoteattr
 
 from kvsmock import _clock
 from kvsmock.errors import ServiceError
-from kvsmock.media import _mp4
 from kvsmock.media._av import MediaDataError as MediaDataError
 from kvsmock.media._av import MediaExtraMissing as MediaExtraMissing
 from kvsmock.media._av import require as require
 from kvsmock.media.fragments import Fragment, media_state, readable
 
 if TYPE_CHECKING:
+    from kvsmock.media._av import Piece
     from kvsmock.state import Store, Stream
 
 #: Track-1 codec ids the HLS, DASH and clip APIs accept, and their MP4 sample entries. The
@@ -60,6 +61,8 @@ DEFAULT_EXPIRES = 300
 #: GetClip: "the first 100 MB or the first 200 fragments".
 CLIP_MAX_FRAGMENTS = 200
 CLIP_MAX_BYTES = 100 * 1024 * 1024
+#: Ticks per second of the DASH ``SegmentTimeline`` (milliseconds, as Kinesis Video times).
+DASH_TIMESCALE = 1000
 #: ON_DISCONTINUITY: a gap or overlap larger than this between fragments is a discontinuity.
 DISCONTINUITY_TOLERANCE_MS = 50
 NO_FRAGMENTS = "No fragments found in the stream for the streaming request."
@@ -368,47 +371,10 @@ def session_fragments(session: Session, now: _dt.datetime) -> Tuple[int, List[Fr
 # -- segments ------------------------------------------------------------------------------
 
 
-class _Layout(NamedTuple):
-    infos: List[_mp4.TrackInfo]
-    numbers: List[int]  # Matroska track number of each FFmpeg stream index
-
-
 def _chunk(fragment: Fragment) -> bytes:
     from kvsmock.media import _mkv
 
     return _mkv.chunk(fragment.header, fragment.cluster, [])
-
-
-def _layout(fragment: Fragment, demuxed: Any) -> _Layout:
-    tracks = fragment.header.tracks
-    infos: List[_mp4.TrackInfo] = []
-    numbers: List[int] = []
-    for stream, track in zip(demuxed.streams, tracks):
-        numbers.append(track.number)
-        codec = track.codec_id or ""
-        if codec in VIDEO_CODECS:
-            infos.append(
-                _mp4.TrackInfo(
-                    track.number,
-                    "video",
-                    VIDEO_CODECS[codec],
-                    track.codec_private or b"",
-                    width=stream.width,
-                    height=stream.height,
-                )
-            )
-        elif codec.startswith(AAC):
-            infos.append(
-                _mp4.TrackInfo(
-                    track.number,
-                    "audio",
-                    "mp4a",
-                    track.codec_private or b"",
-                    sample_rate=stream.sample_rate,
-                    channels=stream.channels,
-                )
-            )
-    return _Layout(infos, numbers)
 
 
 def timeline_origin(fragment: Fragment) -> int:
@@ -424,40 +390,50 @@ def timeline_origin(fragment: Fragment) -> int:
     return _clock.epoch_millis(fragment.producer_timestamp) - fragment.timecode_ms + first
 
 
-def init_segment(fragment: Fragment) -> bytes:
-    """The MP4 initialization segment (``ftyp`` + ``moov``) for a fragment's tracks."""
-    from kvsmock.media import _av
-
-    return _mp4.init_segment(_layout(fragment, _av.demux(_chunk(fragment))).infos)
-
-
-def media_segment(fragment: Fragment, sequence: int, origin_ms: int) -> bytes:
-    """One fragment as an MP4 media segment on a timeline starting at ``origin_ms``.
+def _piece(fragment: Fragment, origin_ms: int) -> Piece:
+    """The fragment's chunk, shifted so that its frames sit on a timeline from ``origin_ms``.
 
     A frame's time is its fragment's producer timestamp plus its offset in the cluster.
     """
     from kvsmock.media import _av
 
-    demuxed = _av.demux(_chunk(fragment))
-    layout = _layout(fragment, demuxed)
-    base = _clock.epoch_millis(fragment.producer_timestamp) - origin_ms - fragment.timecode_ms
-    per_track: Dict[int, List[_mp4.Sample]] = {t.track_id: [] for t in layout.infos}
-    for frame in demuxed.frames:
-        number = layout.numbers[frame.stream] if frame.stream < len(layout.numbers) else -1
-        if number in per_track:
-            per_track[number].append(
-                _mp4.Sample(base + frame.pts, frame.duration, frame.keyframe, frame.data)
-            )
-    ids = [t.track_id for t in layout.infos]
-    return _mp4.media_segment(sequence, [per_track[i] for i in ids], ids)
+    shift = _clock.epoch_millis(fragment.producer_timestamp) - origin_ms - fragment.timecode_ms
+    return _av.Piece(_chunk(fragment), shift)
 
 
-def ts_segment(fragment: Fragment, sequence: int, origin_ms: int) -> bytes:
-    """One fragment as an MPEG-TS file (initialization and media data of all tracks)."""
+def init_segment(fragment: Fragment, origin_ms: int) -> bytes:
+    """The MP4 initialization segment (``ftyp`` + ``moov``) for a fragment's tracks (FFmpeg
+    writes it for the fragment on the timeline starting at ``origin_ms``).
+
+    Raises:
+        kvsmock.media._av.MediaDataError: FFmpeg cannot read the frames.
+    """
     from kvsmock.media import _av
 
-    mp4 = init_segment(fragment) + media_segment(fragment, sequence, origin_ms)
-    return _av.remux(mp4, "mpegts")
+    return _av.fragmented_mp4(_piece(fragment, origin_ms), 1)[0]
+
+
+def media_segment(fragment: Fragment, sequence: int, origin_ms: int) -> bytes:
+    """One fragment as one MP4 ``moof`` + ``mdat`` (number ``sequence``) on a timeline
+    starting at ``origin_ms``.
+
+    Raises:
+        kvsmock.media._av.MediaDataError: FFmpeg cannot read the frames.
+    """
+    from kvsmock.media import _av
+
+    return _av.fragmented_mp4(_piece(fragment, origin_ms), sequence)[1]
+
+
+def ts_segment(fragment: Fragment, origin_ms: int) -> bytes:
+    """One fragment as an MPEG-TS file (initialization and media data of all tracks).
+
+    Raises:
+        kvsmock.media._av.MediaDataError: FFmpeg cannot read the frames.
+    """
+    from kvsmock.media import _av
+
+    return _av.mpeg_ts(_piece(fragment, origin_ms))
 
 
 # -- playlists and manifest ----------------------------------------------------------------
@@ -582,7 +558,7 @@ def dash_manifest(session: Session, now: _dt.datetime) -> str:
         '    <AdaptationSet id="0" mimeType="video/mp4" segmentAlignment="true" startWithSAP="1">',
         f'      <Representation id="0" bandwidth="{_bandwidth(fragments)}" '
         f'codecs={quoteattr(codecs)} width="{width}" height="{height}">',
-        f'        <SegmentTemplate timescale="{_mp4.TIMESCALE}" startNumber="{sequence}" '
+        f'        <SegmentTemplate timescale="{DASH_TIMESCALE}" startNumber="{sequence}" '
         f"initialization={quoteattr('getMP4InitFragment.mp4?' + query)} "
         f"media={quoteattr('getMP4MediaFragment.mp4?' + query + '&SequenceNumber=$Number$')}>",
         "          <SegmentTimeline>",
@@ -665,7 +641,7 @@ def serve(stores: Sequence[Store], url: str, now: _dt.datetime) -> Optional[Repl
     if not fragments:
         return _error(404, "ResourceNotFoundException", NO_FRAGMENTS)
     if resource == "getMP4InitFragment.mp4":
-        return Reply(200, content_type, init_segment(fragments[0]))
+        return Reply(200, content_type, init_segment(fragments[0], session.origin_ms))
     chosen: Optional[Tuple[int, Fragment]] = None
     number = (query.get("FragmentNumber") or [""])[-1]
     position = (query.get("SequenceNumber") or [""])[-1]
@@ -677,7 +653,7 @@ def serve(stores: Sequence[Store], url: str, now: _dt.datetime) -> Optional[Repl
     if resource == "getMP4MediaFragment.mp4":
         return Reply(200, content_type, media_segment(chosen[1], chosen[0] + 1, session.origin_ms))
     if resource == "getTSFragment.ts" and session.protocol == "HLS":
-        return Reply(200, content_type, ts_segment(chosen[1], chosen[0] + 1, session.origin_ms))
+        return Reply(200, content_type, ts_segment(chosen[1], session.origin_ms))
     return _error(404, "ResourceNotFoundException", f"Unknown resource {resource}.")
 
 
@@ -705,10 +681,7 @@ def clip(fragments: Sequence[Fragment]) -> bytes:
     from kvsmock.media import _av
 
     origin = timeline_origin(fragments[0])
-    body = init_segment(fragments[0]) + b"".join(
-        media_segment(f, i + 1, origin) for i, f in enumerate(fragments)
-    )
-    return _av.remux(body, "mp4")
+    return _av.plain_mp4([_piece(f, origin) for f in fragments])
 
 
 # -- images --------------------------------------------------------------------------------

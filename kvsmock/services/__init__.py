@@ -22,6 +22,8 @@ MODULES: Dict[str, str] = {
     "kinesisvideo": "kvsmock.services.kinesisvideo",
     "kinesis-video-media": "kvsmock.services.kinesis_video_media",
     "kinesis-video-archived-media": "kvsmock.services.kinesis_video_archived_media",
+    "kinesis-video-signaling": "kvsmock.services.kinesis_video_signaling",
+    "kinesis-video-webrtc-storage": "kvsmock.services.kinesis_video_webrtc_storage",
 }
 
 

@@ -13,6 +13,7 @@ One module per kind of resource; :class:`Store` combines them:
 - :mod:`~kvsmock.state.channels` — signaling channels and WebRTC media storage links;
 - :mod:`~kvsmock.state.configurations` — image generation, notification, storage tier;
 - :mod:`~kvsmock.state.edge` — edge configurations;
+- :mod:`~kvsmock.state.webrtc` — TURN credentials, Alexa offers, WebRTC storage sessions;
 - :mod:`~kvsmock.state.resources` — the plain resource objects.
 """
 
@@ -67,9 +68,17 @@ from kvsmock.state.streams import (
     ENDPOINT_FLEET,
     MAX_DATA_RETENTION_IN_HOURS,
 )
+from kvsmock.state.webrtc import (
+    ICE_SERVER_COUNT,
+    ICE_SERVER_TTL_SECONDS,
+    AlexaOffer,
+    IceServer,
+    StorageSession,
+    WebRTCMixin,
+)
 
 
-class Store(EdgeMixin, ConfigurationsMixin, ChannelsMixin):
+class Store(WebRTCMixin, EdgeMixin, ConfigurationsMixin, ChannelsMixin):
     """All resources of one account in one region, behind one lock.
 
     Args:
@@ -101,6 +110,8 @@ __all__ = [
     "DELETING",
     "EDGE_BUSY_STATUSES",
     "ENDPOINT_FLEET",
+    "ICE_SERVER_COUNT",
+    "ICE_SERVER_TTL_SECONDS",
     "MAX_DATA_RETENTION_IN_HOURS",
     "MAX_MESSAGE_TTL_SECONDS",
     "MAX_TAGS_PER_RESOURCE",
@@ -108,12 +119,15 @@ __all__ = [
     "SINGLE_MASTER",
     "STORAGE_TIERS",
     "UPDATING",
+    "AlexaOffer",
     "EdgeConfiguration",
     "EdgeSyncState",
+    "IceServer",
     "ImageGenerationConfiguration",
     "NotificationConfiguration",
     "Resource",
     "SignalingChannel",
+    "StorageSession",
     "Store",
     "Stream",
     "check_edge_config",

@@ -1,0 +1,352 @@
+"""HLS and DASH session URLs fetched with ``requests``, as a viewer or player does.
+
+GetDataEndpoint -> GetHLSStreamingSessionURL / GetDASHStreamingSessionURL -> master playlist
+-> media playlist -> init and media segments, every hop a ``requests.get`` that kvsmock
+answers in-process. Playlists are read with the ``m3u8`` parser, manifests with ElementTree
+and segments with PyAV (FFmpeg), independently of kvsmock. Nothing reaches the network:
+other requests go to a loopback server, a recording stand-in for ``HTTPAdapter.send`` or a
+user's own ``responses`` mock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import io
+import struct
+import threading
+import xml.etree.ElementTree as ET
+from typing import Any, Iterator, List, Tuple
+from unittest import mock as umock
+from urllib.parse import urljoin
+
+import av
+import boto3
+import m3u8
+import pytest
+import requests
+import responses
+from freezegun import freeze_time
+from media_support import H264, H264_AAC, REGION, SAMPLES, Sample, create_stream
+from requests.adapters import HTTPAdapter
+
+from kvsmock import KinesisVideoMock, mock_kinesisvideo
+
+UTC = dt.timezone.utc
+START = dt.datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+SELECTOR = {
+    "FragmentSelectorType": "PRODUCER_TIMESTAMP",
+    "TimestampRange": {"StartTimestamp": START, "EndTimestamp": START + dt.timedelta(seconds=30)},
+}
+
+
+@pytest.fixture
+def frozen() -> Iterator[Tuple[Any, KinesisVideoMock]]:
+    with freeze_time(START + dt.timedelta(seconds=10)) as clock, mock_kinesisvideo() as mock:
+        yield clock, mock
+
+
+def seed(mock: KinesisVideoMock, sample: Sample = H264) -> None:
+    create_stream()
+    mock.put_media(StreamName="cam", Payload=sample.data, ProducerStartTimestamp=START)
+
+
+def archived(api: str) -> Any:
+    """The archived-media client on the stream's endpoint for ``api``, as AWS requires."""
+    control = boto3.client("kinesisvideo", region_name=REGION)
+    endpoint = control.get_data_endpoint(StreamName="cam", APIName=api)["DataEndpoint"]
+    return boto3.client("kinesis-video-archived-media", region_name=REGION, endpoint_url=endpoint)
+
+
+def hls_url(**params: Any) -> str:
+    url: str = archived("GET_HLS_STREAMING_SESSION_URL").get_hls_streaming_session_url(
+        StreamName="cam", PlaybackMode="ON_DEMAND", HLSFragmentSelector=SELECTOR, **params
+    )["HLSStreamingSessionURL"]
+    return url
+
+
+def dash_url() -> str:
+    url: str = archived("GET_DASH_STREAMING_SESSION_URL").get_dash_streaming_session_url(
+        StreamName="cam", PlaybackMode="ON_DEMAND", DASHFragmentSelector=SELECTOR
+    )["DASHStreamingSessionURL"]
+    return url
+
+
+def get(url: str, content_type: str) -> bytes:
+    reply = requests.get(url, timeout=5)
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["Content-Type"] == content_type
+    assert int(reply.headers["Content-Length"]) == len(reply.content)
+    return reply.content
+
+
+def top_level(data: bytes) -> List[bytes]:
+    """Types of a file's top-level ISO BMFF boxes (32-bit sizes suffice here)."""
+    kinds, position = [], 0
+    while position < len(data):
+        size, kind = struct.unpack_from(">I4s", data, position)
+        kinds.append(kind)
+        position += size
+    return kinds
+
+
+class Decoded:
+    """What FFmpeg finds in a file: frame counts, picture size, video frame times (s)."""
+
+    def __init__(self, data: bytes, fmt: str) -> None:
+        with av.open(io.BytesIO(data), format=fmt) as container:
+            ctx = container.streams.video[0].codec_context
+            self.size = (ctx.width, ctx.height)
+            self.video: List[float] = []
+            self.audio = 0
+            for frame in container.decode(*container.streams):
+                if isinstance(frame, av.VideoFrame):
+                    self.video.append(float(frame.time or 0))
+                else:
+                    self.audio += 1
+
+    def relative(self) -> List[int]:
+        """Video frame times in ms after the first one."""
+        return [round((t - self.video[0]) * 1000) for t in self.video]
+
+
+# -- HLS -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sample", SAMPLES[:3], ids=lambda s: s.name)
+def test_hls_viewer_flow_plays_every_frame(
+    frozen: Tuple[Any, KinesisVideoMock], sample: Sample
+) -> None:
+    _, mock = frozen
+    seed(mock, sample)
+    url = hls_url()
+    master = m3u8.loads(get(url, "application/x-mpegURL").decode(), uri=url)
+    (variant,) = master.playlists
+    media_url = urljoin(url, variant.uri)
+    playlist = m3u8.loads(get(media_url, "application/x-mpegURL").decode(), uri=media_url)
+    listed = archived("LIST_FRAGMENTS").list_fragments(StreamName="cam", FragmentSelector=SELECTOR)
+    lengths = [f["FragmentLengthInMilliseconds"] / 1000 for f in listed["Fragments"]]
+    assert [s.duration for s in playlist.segments] == lengths
+    assert len(lengths) == sample.clusters and playlist.is_endlist
+    init = get(urljoin(media_url, playlist.segment_map[0].uri), "video/mp4")
+    assert top_level(init) == [b"ftyp", b"moov"]
+    segments = [get(urljoin(media_url, s.uri), "video/mp4") for s in playlist.segments]
+    # One movie fragment per Kinesis Video fragment.
+    assert [top_level(s) for s in segments] == [[b"moof", b"mdat"]] * sample.clusters
+    played = Decoded(init + b"".join(segments), "mp4")
+    assert (len(played.video), played.audio, played.size) == (
+        sample.video_frames,
+        sample.audio_frames,
+        (sample.width, 240),
+    )
+    # The frames keep the spacing they were put with, across segment boundaries.
+    assert played.relative() == Decoded(sample.data, "matroska").relative()
+
+
+def test_mpeg_ts_segments(frozen: Tuple[Any, KinesisVideoMock]) -> None:
+    _, mock = frozen
+    seed(mock, H264_AAC)
+    url = hls_url(ContainerFormat="MPEG_TS")
+    media_url = urljoin(
+        url, m3u8.loads(get(url, "application/x-mpegURL").decode()).playlists[0].uri
+    )
+    playlist = m3u8.loads(get(media_url, "application/x-mpegURL").decode(), uri=media_url)
+    assert playlist.segment_map == [] and len(playlist.segments) == H264_AAC.clusters
+    video = audio = 0
+    for segment in playlist.segments:
+        body = get(urljoin(media_url, segment.uri), "video/MP2T")
+        assert body[0] == 0x47 and len(body) % 188 == 0  # TS packets
+        decoded = Decoded(body, "mpegts")
+        assert decoded.size == (320, 240)
+        video += len(decoded.video)
+        audio += decoded.audio
+    assert (video, audio) == (H264_AAC.video_frames, H264_AAC.audio_frames)
+
+
+def test_head_and_other_methods(frozen: Tuple[Any, KinesisVideoMock]) -> None:
+    _, mock = frozen
+    seed(mock)
+    url = hls_url()
+    head = requests.head(url, timeout=5)
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["Content-Length"]) == len(requests.get(url, timeout=5).content)
+    post = requests.post(url, data=b"", timeout=5)
+    assert post.status_code == 404
+    assert post.headers["x-amzn-ErrorType"] == "UnknownOperationException"
+    unknown = requests.get(url.replace("getHLSMasterPlaylist", "getSomething"), timeout=5)
+    assert unknown.status_code == 404 and unknown.json()["__type"] == "ResourceNotFoundException"
+
+
+# -- DASH ------------------------------------------------------------------------------------
+
+
+def test_dash_viewer_flow(frozen: Tuple[Any, KinesisVideoMock]) -> None:
+    _, mock = frozen
+    seed(mock)
+    url = dash_url()
+    mpd = ET.fromstring(get(url, "application/dash+xml"))
+    ns = {"d": "urn:mpeg:dash:schema:mpd:2011"}
+    template = mpd.find(".//d:SegmentTemplate", ns)
+    assert template is not None
+    timescale = int(template.get("timescale") or 0)
+    starts = [int(s.get("t") or 0) for s in template.findall(".//d:S", ns)]
+    number = int(template.get("startNumber") or 0)
+    init = get(urljoin(url, template.get("initialization") or ""), "video/mp4")
+    media = template.get("media") or ""
+    segments = [
+        get(urljoin(url, media.replace("$Number$", str(number + i))), "video/mp4")
+        for i in range(len(starts))
+    ]
+    played = Decoded(init + b"".join(segments), "mp4")
+    assert (len(played.video), played.audio, played.size) == (60, 0, (320, 240))
+    # Each segment alone starts where the manifest's timeline says (its tfdt).
+    firsts = [Decoded(init + s, "mp4").video[0] for s in segments]
+    assert firsts == [t / timescale for t in starts] == [0.0, 2.0, 4.0]
+
+
+# -- expiry ----------------------------------------------------------------------------------
+
+
+def test_expired_session_is_403(frozen: Tuple[Any, KinesisVideoMock]) -> None:
+    clock, mock = frozen
+    seed(mock)
+    url = hls_url(Expires=300)
+    segment_url = urljoin(
+        url, m3u8.loads(get(url, "application/x-mpegURL").decode()).playlists[0].uri
+    )
+    clock.tick(299)
+    assert requests.get(segment_url, timeout=5).status_code == 200
+    clock.tick(1)
+    for expired in (requests.get(url, timeout=5), requests.get(segment_url, timeout=5)):
+        assert expired.status_code == 403
+        assert expired.json() == {
+            "__type": "NotAuthorizedException",
+            "Message": "The session token has expired.",
+        }
+    unknown = requests.get(url.replace("SessionToken=Ci", "SessionToken=Cx"), timeout=5)
+    assert unknown.status_code == 400
+    assert unknown.json()["__type"] == "InvalidArgumentException"
+
+
+# -- what kvsmock leaves alone ---------------------------------------------------------------
+
+
+class _Hello(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"hello from loopback " + self.path.encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def loopback() -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_non_kvs_urls_reach_a_loopback_server(kvsmock: KinesisVideoMock, loopback: str) -> None:
+    seed(kvsmock)
+    url = hls_url()
+    assert requests.get(loopback + "/hls/v1/x.m3u8", timeout=5).text == (
+        "hello from loopback /hls/v1/x.m3u8"
+    )
+    assert get(url, "application/x-mpegURL").startswith(b"#EXTM3U\n")
+    assert requests.get(loopback + "/again", timeout=5).status_code == 200
+
+
+@pytest.fixture
+def recorder() -> Iterator[List[str]]:
+    """``HTTPAdapter.send`` replaced (before any mock starts) by a recorder answering 599."""
+    urls: List[str] = []
+
+    def send(adapter: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
+        urls.append(request.url)
+        reply = requests.Response()
+        reply.status_code = 599
+        reply.url = request.url
+        reply.request = request
+        reply.raw = io.BytesIO(b"")
+        return reply
+
+    with umock.patch.object(HTTPAdapter, "send", send):
+        yield urls
+
+
+def test_other_hosts_and_paths_pass_through(recorder: List[str]) -> None:
+    with mock_kinesisvideo() as mock:
+        seed(mock)
+        url = hls_url()
+        host = url.split("/hls/")[0]
+        stranger = "https://b-0123abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/x.m3u8"
+        passing = [
+            stranger,  # not an endpoint of this mock
+            host + "/getClip",  # not a session path: left as before
+            url.replace("https://", "http://"),
+            url.replace("us-east-1", "eu-west-1"),  # another region's host
+        ]
+        assert [requests.get(u, timeout=5).status_code for u in passing] == [599] * 4
+        assert requests.get(url, timeout=5).status_code == 200
+        assert recorder == passing
+    assert requests.get(url, timeout=5).status_code == 599  # the mock stopped
+
+
+def test_session_of_a_deleted_stream_is_still_answered(recorder: List[str]) -> None:
+    with mock_kinesisvideo() as mock:
+        seed(mock)
+        url = hls_url()
+        boto3.client("kinesisvideo", region_name=REGION).delete_stream(
+            StreamARN=mock.state().find_stream("cam").arn
+        )
+        playlist = requests.get(url.replace("Master", "Media"), timeout=5)
+        assert playlist.status_code == 200
+        assert m3u8.loads(playlist.text).segments == []  # its fragments went with it
+    assert recorder == []
+
+
+def test_user_responses_mock_keeps_working(recorder: List[str]) -> None:
+    with responses.RequestsMock() as user:
+        user.add(responses.GET, "https://api.example.com/items", json={"items": [1]})
+        with mock_kinesisvideo() as mock:
+            seed(mock)
+            url = hls_url()
+            assert requests.get("https://api.example.com/items", timeout=5).json() == {"items": [1]}
+            master = m3u8.loads(get(url, "application/x-mpegURL").decode(), uri=url)
+            media_url = urljoin(url, master.playlists[0].uri)
+            assert len(m3u8.loads(get(media_url, "application/x-mpegURL").decode()).segments) == 3
+            with pytest.raises(requests.ConnectionError, match="Connection refused by Responses"):
+                requests.get("https://unregistered.example.com/", timeout=5)
+        with pytest.raises(requests.ConnectionError, match="Connection refused by Responses"):
+            requests.get(url, timeout=5)  # kvsmock stopped: the user's mock answers again
+    assert recorder == []
+
+
+def test_session_in_another_account_of_the_region(recorder: List[str]) -> None:
+    with mock_kinesisvideo(accounts={"AKIDOTHER": "210987654321"}) as mock:
+        other = boto3.Session(
+            aws_access_key_id="AKIDOTHER", aws_secret_access_key="x", region_name=REGION
+        )
+        control = other.client("kinesisvideo")
+        control.create_stream(StreamName="cam", DataRetentionInHours=24)
+        mock.put_media(StreamName="cam", Payload=H264.data, account_id="210987654321")
+        endpoint = control.get_data_endpoint(
+            StreamName="cam", APIName="GET_HLS_STREAMING_SESSION_URL"
+        )["DataEndpoint"]
+        client = other.client("kinesis-video-archived-media", endpoint_url=endpoint)
+        url = client.get_hls_streaming_session_url(StreamName="cam")["HLSStreamingSessionURL"]
+        assert mock.state().streams == []  # nothing in the default account
+        # Session URLs are unsigned: the token is found in whichever account holds it.
+        assert requests.get(url, timeout=5).status_code == 200
+    assert recorder == []
