@@ -224,7 +224,9 @@ class KvsModel(RuleBasedStateMachine):
         model = self.streams[identity].get(name)
         tags = {f"many{i}": "v" for i in range(count)}
         code = code_of(client(identity).tag_stream, StreamName=name, Tags=tags)
-        if model is None:
+        if count > 50:
+            assert code == "InvalidArgumentException"  # the Tags map holds at most 50
+        elif model is None:
             assert code == "ResourceNotFoundException"
         elif len({**model.tags, **tags}) > 50:
             assert code == "TagsPerResourceExceededLimitException"
@@ -269,10 +271,10 @@ class KvsModel(RuleBasedStateMachine):
             arn = client(identity).create_signaling_channel(**params)["ChannelARN"]
         except ClientError as e:
             code = e.response["Error"]["Code"]
-            if name in self.channels[identity]:
-                assert code == "ResourceInUseException"
+            if ttl > 120:
+                assert code == "InvalidArgumentException"  # model range 5..120
             else:
-                assert ttl > 120 and code == "InvalidArgumentException"
+                assert name in self.channels[identity] and code == "ResourceInUseException"
             return
         assert name not in self.channels[identity] and ttl <= 120
         version = self._channel_version(identity, name)
@@ -292,10 +294,10 @@ class KvsModel(RuleBasedStateMachine):
             CurrentVersion=version,
             SingleMasterConfiguration={"MessageTtlSeconds": ttl},
         )
-        if model is None:
+        if ttl > 120:
+            assert code == "InvalidArgumentException"  # model range 5..120, checked first
+        elif model is None:
             assert code == "ResourceNotFoundException"
-        elif ttl > 120:
-            assert code == "InvalidArgumentException"
         elif stale:
             assert code == "VersionMismatchException"
         else:
@@ -363,8 +365,7 @@ class KvsModel(RuleBasedStateMachine):
                 assert info["ChannelARN"] == model_ch.arn
                 assert info["Version"] == model_ch.version
                 assert info["SingleMasterConfiguration"]["MessageTtlSeconds"] == model_ch.ttl
-                tags = c.list_tags_for_resource(ResourceARN=model_ch.arn)["Tags"]
-                assert {t["Key"]: t["Value"] for t in tags} == model_ch.tags
+                assert c.list_tags_for_resource(ResourceARN=model_ch.arn)["Tags"] == model_ch.tags
 
 
 KvsModel.TestCase.settings = settings(
