@@ -152,6 +152,9 @@ class KinesisVideoMock:
     def reset(self) -> None:
         """Forget every resource in every account and region, and re-seed the ids."""
         self.rng = random.Random(self.seed)
+        # Request ids have a source of their own, so that adding or removing a call (a read,
+        # a failing call) never shifts the ids of resources created after it.
+        self._request_rng = random.Random(None if self.seed is None else f"requests-{self.seed}")
         self._stores: Dict[Tuple[str, str], Store] = {}
 
     def state(self, account_id: Optional[str] = None, region: str = DEFAULT_REGION) -> Store:
@@ -193,8 +196,8 @@ class KinesisVideoMock:
         return self.accounts.get(access_key_id, self.account_id)
 
     def new_request_id(self) -> str:
-        """A fresh ``x-amzn-RequestId`` from the seeded source."""
-        return _clock.new_request_id(self.rng)
+        """A fresh ``x-amzn-RequestId`` from the seeded source of request ids."""
+        return _clock.new_request_id(self._request_rng)
 
     def put_media(
         self,

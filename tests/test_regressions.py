@@ -110,3 +110,27 @@ def test_unicode_property_classes_still_match_non_ascii(raw_client: Any) -> None
         "café": "日本",
         "日本": "x y",
     }
+
+
+# -- kind 3: lone UTF-16 surrogates (legal in JSON as "\ud800") reach every string check ------
+
+
+@pytest.mark.parametrize("surrogate", ["\ud800", "\udfff"])
+def test_lone_surrogates_are_validated_not_crashed_on(
+    client: Any, kvsmock: KinesisVideoMock, surrogate: str
+) -> None:
+    """Found by a new user: ``describe_stream(StreamName="cam\\ud800")`` with a *default*
+    client raised UnicodeEncodeError from the length check. A lone surrogate is one UTF-16
+    code unit, as Java counts it; the pattern then refuses the name."""
+    assert message_of(client.describe_stream, StreamName=f"cam{surrogate}") == (
+        f"1 validation error detected: Value 'cam{surrogate}' at 'streamName' failed to "
+        "satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+    )
+    # In a member whose pattern accepts it (`.+`) it counts one unit towards the length...
+    arn = client.create_stream(StreamName="cam", KmsKeyId="k" + surrogate * 2047)["StreamARN"]
+    assert kvsmock.state().find_stream(arn=arn).kms_key_id == "k" + surrogate * 2047
+    # ...and one unit too many is refused whole.
+    assert message_of(
+        client.create_stream, StreamName="cam2", KmsKeyId="k" + surrogate * 2048
+    ).endswith("failed to satisfy constraint: Member must have length less than or equal to 2048")
+    assert [s.name for s in kvsmock.state().streams] == ["cam"]
