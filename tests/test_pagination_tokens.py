@@ -31,3 +31,23 @@ def test_a_list_streams_token_is_not_valid_for_list_signaling_channels(
     page = client.list_signaling_channels(NextToken=channel_token)
     assert [c["ChannelName"] for c in page["ChannelInfoList"]] == ["b"]
     assert "NextToken" not in page
+
+
+def test_a_list_streams_token_is_bound_to_its_account_and_region(
+    kvsmock: KinesisVideoMock,
+) -> None:
+    import boto3
+
+    for region in ("us-east-1", "eu-west-1"):
+        for name in ("a", "b"):
+            kvsmock.state(region=region).create_stream(name)
+    east = boto3.client("kinesisvideo", region_name="us-east-1")
+    west = boto3.client("kinesisvideo", region_name="eu-west-1")
+    token = east.list_streams(MaxResults=1)["NextToken"]
+    with pytest.raises(ClientError) as raised:
+        west.list_streams(NextToken=token)
+    assert raised.value.response["Error"] == {
+        "Code": "InvalidArgumentException",
+        "Message": "The NextToken is not valid.",
+    }
+    assert [s["StreamName"] for s in east.list_streams(NextToken=token)["StreamInfoList"]] == ["b"]

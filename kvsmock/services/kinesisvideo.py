@@ -103,6 +103,13 @@ def _encode_token(last_name: str, scope: str) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
+def _scope(store: Store, listing: str) -> str:
+    """What a listing's ``NextToken`` is bound to: the listing, account and region, so a token
+    is refused by another listing, account or region (it names a position in one of them)."""
+    key = f"{listing}|{store.account_id}|{store.region}".encode()
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
 def _page(
     list_key: str,
     items: Iterator[Any],
@@ -129,13 +136,14 @@ def _page(
 def list_streams(store: Store, params: Params, ctx: RequestContext) -> Result:
     """ListStreams: ``StreamInfo`` in stream-name order, paged by an opaque ``NextToken``."""
     limit = params.get("MaxResults", LIST_STREAMS_DEFAULT_MAX_RESULTS)
-    after = _decode_token(params.get("NextToken"), "streams")
+    scope = _scope(store, "streams")
+    after = _decode_token(params.get("NextToken"), scope)
     prefix = (params.get("StreamNameCondition") or {}).get("ComparisonValue") or ""
     return _page(
         "StreamInfoList",
         store.iter_streams(after=after, prefix=prefix, now=ctx.now),
         limit,
-        "streams",
+        scope,
         lambda stream: stream.name,
         lambda stream: stream_info(store, stream, store.status(stream, ctx.now) or "DELETING"),
     )
@@ -265,13 +273,14 @@ def list_signaling_channels(store: Store, params: Params, ctx: RequestContext) -
     Paged like ListStreams, by an opaque ``NextToken`` that carries the last name returned.
     """
     limit = params.get("MaxResults") or LIST_CHANNELS_DEFAULT_MAX_RESULTS
-    after = _decode_token(params.get("NextToken"), "channels")
+    scope = _scope(store, "channels")
+    after = _decode_token(params.get("NextToken"), scope)
     prefix = (params.get("ChannelNameCondition") or {}).get("ComparisonValue") or ""
     return _page(
         "ChannelInfoList",
         store.iter_channels(after=after, prefix=prefix, now=ctx.now),
         limit,
-        "channels",
+        scope,
         lambda channel: channel.name,
         lambda channel: channel_info(store, channel, store.status(channel, ctx.now) or "DELETING"),
     )
@@ -536,10 +545,6 @@ def delete_edge_configuration(store: Store, params: Params, ctx: RequestContext)
     return {}
 
 
-def _hub_key(hub_device_arn: str) -> str:
-    return hashlib.sha256(hub_device_arn.encode("utf-8")).hexdigest()[:16]
-
-
 def list_edge_agent_configurations(store: Store, params: Params, ctx: RequestContext) -> Result:
     """ListEdgeAgentConfigurations: the edge configurations of one hub device.
 
@@ -550,7 +555,7 @@ def list_edge_agent_configurations(store: Store, params: Params, ctx: RequestCon
     """
     hub = params["HubDeviceArn"]
     limit = params.get("MaxResults", LIST_EDGE_AGENT_CONFIGURATIONS_DEFAULT_MAX_RESULTS)
-    scope = f"edge:{_hub_key(hub)}"
+    scope = _scope(store, f"edge:{hub}")
     after = _decode_token(params.get("NextToken"), scope)
     return _page(
         "EdgeConfigs",
