@@ -101,6 +101,24 @@ def test_pages_and_paginator() -> None:
         )
 
 
+def test_a_token_is_refused_by_another_stream() -> None:
+    with freeze_time(START), mock_kinesisvideo() as mock:
+        create_stream("cam")
+        create_stream("other")
+        put(mock, MJPEG.data)
+        mock.put_media(StreamName="other", Payload=MJPEG.data)
+        everything = selector("SERVER_TIMESTAMP", START - HOUR, START + HOUR)
+        token = archive_client().list_fragments(
+            StreamName="cam", FragmentSelector=everything, MaxResults=1
+        )["NextToken"]
+        with pytest.raises(ClientError) as raised:
+            archive_client("other").list_fragments(StreamName="other", NextToken=token)
+        assert raised.value.response["Error"] == {
+            "Code": "InvalidArgumentException",
+            "Message": "The NextToken is not valid.",
+        }
+
+
 def test_bad_requests_are_invalid_arguments(kvsmock: KinesisVideoMock) -> None:
     create_stream()
     client = archive_client()

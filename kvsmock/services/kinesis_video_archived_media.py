@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as _dt
+import hashlib
 from typing import Any, Dict, List, Optional, Tuple
 
 from kvsmock import _clock, media
@@ -36,17 +37,26 @@ def _find(store: Store, params: Params, ctx: RequestContext) -> Stream:
     )
 
 
-def _encode_token(kind: str, start: _dt.datetime, end: _dt.datetime, last: str) -> str:
-    text = f"{_TOKEN_PREFIX}{kind}:{_clock.epoch_millis(start)}:{_clock.epoch_millis(end)}:{last}"
+def _stream_key(stream: Stream) -> str:
+    # A ListFragments token names a position in one stream: another stream refuses it.
+    return hashlib.sha256(stream.arn.encode()).hexdigest()[:16]
+
+
+def _encode_token(
+    stream: Stream, kind: str, start: _dt.datetime, end: _dt.datetime, last: str
+) -> str:
+    span = f"{_clock.epoch_millis(start)}:{_clock.epoch_millis(end)}"
+    text = f"{_TOKEN_PREFIX}{_stream_key(stream)}:{kind}:{span}:{last}"
     return base64.b64encode(text.encode("ascii")).decode("ascii")
 
 
-def _decode_token(token: str) -> Tuple[str, _dt.datetime, _dt.datetime, int]:
+def _decode_token(stream: Stream, token: str) -> Tuple[str, _dt.datetime, _dt.datetime, int]:
     try:
         text = base64.b64decode(token, validate=True).decode("ascii")
-        if not text.startswith(_TOKEN_PREFIX):
+        prefix = f"{_TOKEN_PREFIX}{_stream_key(stream)}:"
+        if not text.startswith(prefix):
             raise ValueError(text)
-        kind, start, end, last = text[len(_TOKEN_PREFIX) :].split(":")
+        kind, start, end, last = text[len(prefix) :].split(":")
         return (
             kind,
             _clock.from_epoch_millis(int(start)),
@@ -75,7 +85,7 @@ def list_fragments(store: Store, params: Params, ctx: RequestContext) -> Result:
     token: Optional[str] = params.get("NextToken")
     after = -1
     if token:
-        kind, start, end, after = _decode_token(token)
+        kind, start, end, after = _decode_token(stream, token)
     else:
         selector = params.get("FragmentSelector")
         if selector is None:
@@ -92,7 +102,7 @@ def list_fragments(store: Store, params: Params, ctx: RequestContext) -> Result:
         if f.number_value <= after or not start <= getattr(f, attr) <= end:
             continue
         if len(found) == limit:
-            next_token = _encode_token(kind, start, end, found[-1].number)
+            next_token = _encode_token(stream, kind, start, end, found[-1].number)
             break
         found.append(f)
     result: Result = {"Fragments": [f.info() for f in found]}
