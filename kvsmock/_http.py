@@ -297,6 +297,8 @@ def answer_session(stores: List[Store], method: str, url: str) -> _protocol.Http
     if reply is None:
         return _unknown_operation("")
     headers = {"Content-Type": reply.content_type, "Content-Length": str(len(reply.body))}
+    if reply.error_code is not None:
+        headers["x-amzn-ErrorType"] = reply.error_code
     body = b"" if method.upper() == "HEAD" else reply.body
     return _protocol.HttpReply(reply.status, headers, body)
 

@@ -223,9 +223,11 @@ def test_expired_session_is_403(frozen: Tuple[Any, KinesisVideoMock]) -> None:
             "__type": "NotAuthorizedException",
             "Message": "The session token has expired.",
         }
+        assert expired.headers["x-amzn-ErrorType"] == "NotAuthorizedException"
     unknown = requests.get(url.replace("SessionToken=Ci", "SessionToken=Cx"), timeout=5)
     assert unknown.status_code == 400
     assert unknown.json()["__type"] == "InvalidArgumentException"
+    assert unknown.headers["x-amzn-ErrorType"] == "InvalidArgumentException"
 
 
 # -- what kvsmock leaves alone ---------------------------------------------------------------

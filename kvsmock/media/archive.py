@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import json
 import math
 from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 from urllib.parse import parse_qs, urlsplit
@@ -583,6 +584,8 @@ class Reply(NamedTuple):
     status: int
     content_type: str
     body: bytes
+    #: The error code of an error answer (sent as ``x-amzn-ErrorType``), else ``None``.
+    error_code: Optional[str] = None
 
 
 _CONTENT_TYPES = {
@@ -594,8 +597,8 @@ _CONTENT_TYPES = {
 
 
 def _error(status: int, code: str, message: str) -> Reply:
-    body = f'{{"__type":"{code}","Message":"{message}"}}'.encode()
-    return Reply(status, "application/json", body)
+    body = json.dumps({"__type": code, "Message": message}).encode()
+    return Reply(status, "application/json", body, code)
 
 
 def find_session(stores: Sequence[Store], token: str) -> Optional[Session]:
