@@ -285,7 +285,10 @@ def _to_datetime(value: Any, what: str) -> _dt.datetime:
             return _EPOCH + _dt.timedelta(seconds=float(value))
         except (ValueError, OverflowError):
             pass
-    raise invalid_argument(f"{what} must be a timestamp (datetime or epoch seconds).")
+    raise invalid_argument(
+        f"1 validation error detected: Value '{value}' at '{what}' failed to satisfy "
+        "constraint: Member must be epoch seconds"
+    )
 
 
 def put_media(
@@ -315,13 +318,15 @@ def put_media(
         raise invalid_argument("You must specify either streamName or streamARN, but not both.")
     if fragment_timecode_type not in ("ABSOLUTE", "RELATIVE"):
         raise invalid_argument(
-            f"Invalid fragment timecode type {fragment_timecode_type!r}: use ABSOLUTE or RELATIVE."
+            f"1 validation error detected: Value '{fragment_timecode_type}' at "
+            "'fragmentTimecodeType' failed to satisfy constraint: Member must satisfy enum "
+            "value set: [ABSOLUTE, RELATIVE]"
         )
     with store.lock:
         stream = store.find_stream(stream_name, stream_arn, now=_clock.now())
     start = _clock.now()
     if producer_start_timestamp is not None:
-        start = _to_datetime(producer_start_timestamp, "ProducerStartTimestamp")
+        start = _to_datetime(producer_start_timestamp, "producerStartTimestamp")
     data = read_payload(payload)
     from kvsmock.media import _mkv
 
