@@ -233,15 +233,26 @@ def test_unknown_stream_and_bad_arguments_raise(kvsmock: KinesisVideoMock) -> No
         kvsmock.put_media(StreamName="nope", Payload=H264.data)
     assert e.value.code == "ResourceNotFoundException"
     arn = create_stream()
-    for kwargs in (
-        {"StreamName": "cam", "StreamARN": arn},
-        {},
-        {"StreamName": "cam", "FragmentTimecodeType": "SOMETIMES"},
-        {"StreamName": "cam", "ProducerStartTimestamp": "yesterday"},
+    both = "You must specify either streamName or streamARN, but not both."
+    for kwargs, message in (
+        ({"StreamName": "cam", "StreamARN": arn}, both),
+        ({}, both),
+        (
+            {"StreamName": "cam", "FragmentTimecodeType": "SOMETIMES"},
+            "1 validation error detected: Value 'SOMETIMES' at 'fragmentTimecodeType' failed "
+            "to satisfy constraint: Member must satisfy enum value set: [ABSOLUTE, RELATIVE]",
+        ),
+        (
+            {"StreamName": "cam", "ProducerStartTimestamp": "yesterday"},
+            "1 validation error detected: Value 'yesterday' at 'producerStartTimestamp' failed "
+            "to satisfy constraint: Member must be epoch seconds",
+        ),
     ):
         with pytest.raises(ServiceError) as e:
             kvsmock.put_media(Payload=H264.data, **kwargs)
-        assert e.value.code == "InvalidArgumentException"
+        assert (e.value.code, e.value.message) == ("InvalidArgumentException", message)
+    log = fragment_log(kvsmock.state(), kvsmock.state().find_stream("cam"))
+    assert (log.fragments, log.tracks) == ([], ())  # refused calls store nothing
 
 
 def test_fragment_numbers_are_reproducible_with_a_seed() -> None:
