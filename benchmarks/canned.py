@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import hashlib
 import json
 from typing import Any, Dict, List, Optional, Tuple
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
-CREATED_MS = 1_700_000_000_000
+CREATED_MS = 1_700_000_000_123  # a millisecond part, as the mock clock gives
 KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/kinesisvideo"
 ENDPOINT = f"https://s-1e415f8b.kinesisvideo.{REGION}.amazonaws.com"
 REQUEST_ID = "c0a4c3e2-4f3e-4d7b-9b0a-6f1d2e3c4b5a"
@@ -46,7 +47,9 @@ def stream_info(name: str) -> Dict[str, Any]:
 
 
 def list_token(last_name: str) -> str:
-    return base64.b64encode(f"kvsmock:v1:{last_name}".encode()).decode("ascii")
+    """A ListStreams ``NextToken`` as kvsmock writes it (bound to listing, account, region)."""
+    scope = hashlib.sha256(f"streams|{ACCOUNT}|{REGION}".encode()).hexdigest()[:16]
+    return base64.b64encode(f"kvsmock:v1:{scope}:{last_name}".encode()).decode("ascii")
 
 
 def wire(operation: str, n_streams: int = 0) -> List[Dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from typing import Any, Dict, FrozenSet, Mapping, NamedTuple, Optional, Tuple
 
 #: botocore's hyphenized service id (the middle of ``before-send.<id>.<Operation>``) ->
@@ -31,6 +32,20 @@ class ErrorInfo(NamedTuple):
 
 @functools.cache
 def _loader() -> Any:
+    """botocore's data loader: the one of boto3's default session when it exists, else new.
+
+    The session's loader reads the model files the user's clients read (same search path,
+    ``AWS_DATA_PATH`` included), and its instance cache already holds the models and the
+    partitions those clients loaded, so kvsmock parses none of them a second time.
+    """
+    boto3 = sys.modules.get("boto3")
+    session = getattr(boto3, "DEFAULT_SESSION", None) if boto3 is not None else None
+    core = getattr(session, "_session", None)
+    get_component = getattr(core, "get_component", None)
+    if get_component is not None:
+        loader = get_component("data_loader")
+        if hasattr(loader, "load_service_model") and hasattr(loader, "load_data"):
+            return loader
     from botocore.loaders import create_loader
 
     return create_loader()
@@ -74,24 +89,31 @@ def modeled_errors(service_name: str, operation: str) -> FrozenSet[str]:
 
 
 @functools.cache
-def _partitions() -> Tuple[Tuple[Any, str, str], ...]:
-    data = _loader().load_data("endpoints")
+def _partitions() -> Tuple[Tuple[FrozenSet[str], Any, str, str], ...]:
+    # botocore's small partitions.json (what its endpoint rulesets use), not the whole
+    # endpoints.json: (region names, regionRegex, partition id, dnsSuffix) per partition.
+    data = _loader().load_data("partitions")
     return tuple(
-        (re.compile(p["regionRegex"]), p["partition"], p["dnsSuffix"]) for p in data["partitions"]
+        (frozenset(p["regions"]), re.compile(p["regionRegex"]), p["id"], p["outputs"]["dnsSuffix"])
+        for p in data["partitions"]
     )
 
 
 @functools.lru_cache(maxsize=256)
 def partition_of(region: str) -> Tuple[str, str]:
-    """``(partition, dnsSuffix)`` of a region, from botocore's endpoints data.
+    """``(partition, dnsSuffix)`` of a region, from botocore's partitions data.
 
     ``"us-east-1"`` gives ``("aws", "amazonaws.com")``; ``"cn-north-1"`` gives
-    ``("aws-cn", "amazonaws.com.cn")``. A region no partition claims falls back to ``aws``.
+    ``("aws-cn", "amazonaws.com.cn")``. As botocore's ``aws.partition`` rule function: the
+    first partition that lists the region or whose ``regionRegex`` matches it; a region no
+    partition claims falls back to the first (``aws``).
     """
-    for pattern, partition, suffix in _partitions():
-        if pattern.match(region):
+    partitions = _partitions()
+    for regions, pattern, partition, suffix in partitions:
+        if region in regions or pattern.match(region):
             return partition, suffix
-    return "aws", "amazonaws.com"
+    _, _, partition, suffix = partitions[0]
+    return partition, suffix
 
 
 def output_payload_member(service_name: str, operation: str) -> Optional[str]:

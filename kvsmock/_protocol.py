@@ -140,9 +140,56 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialize {type(value).__name__}")
 
 
-#: ``json.dumps(value, default=_json_default, separators=(",", ":"))`` without building a new
-#: encoder on every call (json.dumps does when given options).
-_ENCODE = json.JSONEncoder(default=_json_default, separators=(",", ":")).encode
+def _make_encode() -> Callable[[Any], str]:
+    """``json.dumps(value, default=_json_default, separators=(",", ":"))``, built once.
+
+    ``JSONEncoder.encode`` makes a new C encoder (and a dict for circular-reference checks)
+    on every call; this makes the same C encoder, with the options ``encode`` passes it, once
+    (without the circular check: handler results are trees). It is used only if it encodes
+    a sample exactly as ``encode`` does; otherwise (no C accelerator) ``encode`` is.
+    """
+    encoder = json.JSONEncoder(default=_json_default, separators=(",", ":"))
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    try:
+        c_encode = make(
+            None,  # markers: no circular-reference check
+            _json_default,
+            json.encoder.encode_basestring_ascii,  # ensure_ascii
+            None,  # indent
+            ":",
+            ",",
+            False,  # sort_keys
+            False,  # skipkeys
+            True,  # allow_nan
+        )
+
+        def encode(value: Any) -> str:
+            return "".join(c_encode(value, 0))
+
+        sample = {"a": [1, 2.5, None, True, "\u00e9\n"], "b": {"c": _EPOCH}, "d": b"\x00"}
+        if encode(sample) == encoder.encode(sample):
+            return encode
+    except (TypeError, ValueError):  # another C encoder signature
+        pass
+    return encoder.encode
+
+
+_ENCODE = _make_encode()
+_DECODE = json.JSONDecoder().decode
+
+
+def _loads(body: bytes) -> Any:
+    """``json.loads(body)``, skipping its encoding detection for the usual UTF-8 object.
+
+    ``json.loads`` decodes bytes with ``json.detect_encoding``, which answers ``utf-8`` for
+    any body whose first byte is ``{`` and second is not NUL (no BOM, no UTF-16/32), then
+    decodes the text with the module's default decoder: the same steps, done directly.
+    """
+    if body[:1] == b"{" and body[1:2] != b"\x00":
+        return _DECODE(body.decode("utf-8", "surrogatepass"))
+    return json.loads(body)
 
 
 class OperationCodec:
@@ -195,7 +242,7 @@ class OperationCodec:
         params: Dict[str, Any] = {}
         if body:
             try:
-                decoded = json.loads(body)
+                decoded = _loads(body)
             except (ValueError, RecursionError) as e:  # RecursionError: absurdly deep nesting
                 raise MalformedRequest("The request body is not valid JSON.") from e
             if not isinstance(decoded, dict):
@@ -225,6 +272,11 @@ class OperationCodec:
         """The HTTP reply for a handler's result dict."""
         headers = {"x-amzn-RequestId": request_id}
         body: Body
+        if result.__class__ is dict and not self._out_headers and self._payload is None:
+            body = _ENCODE(result).encode()
+            headers["Content-Type"] = "application/json"
+            headers["Content-Length"] = str(len(body))
+            return HttpReply(self.status, headers, body)
         rest = dict(result)
         for name, wire in self._out_headers.items():
             value = rest.pop(name, None)

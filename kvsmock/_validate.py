@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Callable, Dict, Iterator, List, Optional, Set
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Set
 
 #: ``check(value, path, problems)`` appends one message per broken constraint.
 Check = Callable[[Any, str, List[str]], None]
@@ -60,7 +60,10 @@ def _fail(problems: List[str], value: Any, path: str, constraint: str) -> None:
 def java_length(value: str) -> int:
     """A string's length as the service (Java) counts it: UTF-16 code units, so a character
     outside the Basic Multilingual Plane (an emoji, U+1D49C) counts twice."""
-    return len(value) if value.isascii() else len(value.encode("utf-16-le")) // 2
+    if value.isascii():
+        return len(value)
+    # Counted, not encoded: a lone surrogate (legal JSON, "\ud800") is one code unit.
+    return len(value) + sum(1 for c in value if ord(c) > 0xFFFF)
 
 
 def _java_semantics(pattern: str) -> str:
@@ -94,10 +97,19 @@ def compile_pattern(pattern: str) -> Callable[[str], Any]:
     """
     translated = _java_semantics(pattern)
     if "\\p{" in pattern:
-        import regex
+        # Compiled on first use: importing ``regex`` costs ~25 ms, and most calls never send
+        # a value of these shapes (tag keys and values, for one).
+        compiled: List[Callable[[str], Any]] = []
 
-        # No ASCII flag here: it would make ``\\p{L}`` ASCII-only too.
-        return regex.compile(translated).fullmatch
+        def fullmatch(value: str) -> Any:
+            if not compiled:
+                import regex
+
+                # No ASCII flag here: it would make ``\\p{L}`` ASCII-only too.
+                compiled.append(regex.compile(translated).fullmatch)
+            return compiled[0](value)
+
+        return fullmatch
     return re.compile(translated, re.ASCII).fullmatch
 
 
@@ -155,11 +167,37 @@ def compile_shape(shape: Any, output: bool = False) -> Check:
             ``None`` counts as absent, and minimum sizes of lists and maps are not enforced
             (empty lists and maps are normal in results).
     """
-    memo: Dict[str, Check] = {}
-    return _compile(shape, output, memo)
+    memo = _Memo()
+    slow = _compile(shape, output, memo)
+    passes = _passes(shape, output, memo)
+
+    def check(value: Any, path: str, problems: List[str]) -> None:
+        # ``passes`` is True only for values the full walk accepts; anything else (every
+        # value with a problem) gets the full walk, with its messages, paths and order.
+        if not passes(value):
+            slow(value, path, problems)
+
+    return check
 
 
-def _compile(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+class _StringRule(NamedTuple):
+    """A string shape's constraints as a predicate, and its cache of strings that met them."""
+
+    passed: Set[str]
+    ok: Callable[[str], bool]
+
+
+class _Memo(Dict[str, Check]):
+    """Compiled checks of one :func:`compile_shape` call by shape name, with the string
+    rules they use and the would-pass predicates built from them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.strings: Dict[str, _StringRule] = {}
+        self.passes: Dict[str, Callable[[Any], bool]] = {}
+
+
+def _compile(shape: Any, output: bool, memo: _Memo) -> Check:
     key = shape.name
     if key in memo:
         return memo[key]
@@ -175,7 +213,7 @@ def _compile(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
     return check
 
 
-def _build(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+def _build(shape: Any, output: bool, memo: _Memo) -> Check:
     type_name: str = shape.type_name
     meta = shape.metadata
     steps: List[Check] = []
@@ -187,7 +225,7 @@ def _build(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
         return False
 
     if type_name == "string":
-        steps.extend(_string_steps(shape, output))
+        steps.extend(_string_steps(shape, output, memo))
     elif type_name in ("integer", "long", "double", "float"):
         steps.extend(_range_steps(meta))
     elif type_name == "blob":
@@ -256,7 +294,7 @@ def _constraints(problems: List[str]) -> str:
 _PASSED_CACHE_SIZE = 4096
 
 
-def _string_steps(shape: Any, output: bool) -> List[Check]:
+def _string_steps(shape: Any, output: bool, memo: _Memo) -> List[Check]:
     # One step for every string constraint (length, enum, pattern, in that order, with the
     # messages of _length_steps and the enum and pattern checks): strings are most of the
     # members checked on every call, so one call per string instead of one per constraint.
@@ -280,10 +318,26 @@ def _string_steps(shape: Any, output: bool) -> List[Check]:
     # same names, ARNs and versions are checked call after call. Bounded; cleared when full.
     passed: Set[str] = set()
 
+    def ok(value: str) -> bool:
+        # Every constraint below, without messages; remembers a string that meets them all.
+        size = java_length(value)
+        if (
+            (lo_i is not None and size < lo_i)
+            or (hi_i is not None and size > hi_i)
+            or (allowed is not None and value not in allowed)
+            or (matcher is not None and matcher(value) is None)
+        ):
+            return False
+        if len(passed) >= _PASSED_CACHE_SIZE:
+            passed.clear()
+        passed.add(value)
+        return True
+
+    memo.strings[shape.name] = _StringRule(passed, ok)
+
     def string_constraints(value: str, path: str, problems: List[str]) -> None:
-        if value in passed:
+        if value in passed or ok(value):
             return
-        found = len(problems)
         size = java_length(value)
         if lo_i is not None and size < lo_i:
             _fail(problems, value, path, f"Member must have length greater than or equal to {lo_i}")
@@ -298,10 +352,6 @@ def _string_steps(shape: Any, output: bool) -> List[Check]:
                 path,
                 f"Member must satisfy regular expression pattern: {pattern}",
             )
-        if len(problems) == found:
-            if len(passed) >= _PASSED_CACHE_SIZE:
-                passed.clear()
-            passed.add(value)
 
     return [string_constraints]
 
@@ -361,7 +411,7 @@ def _range_steps(meta: Dict[str, Any]) -> List[Check]:
     return steps
 
 
-def _structure_step(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+def _structure_step(shape: Any, output: bool, memo: _Memo) -> Check:
     required = tuple(shape.required_members)
     # Each member's check with its lower-camel path segment, computed once.
     members = {
@@ -381,6 +431,111 @@ def _structure_step(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
             entry[0](v, prefix + entry[1], problems)
 
     return walk
+
+
+# -- would-pass predicates ---------------------------------------------------------------------
+#
+# ``_passes(shape)`` is a predicate that is True only for values the compiled check accepts
+# without a problem; :func:`compile_shape` runs the check only when it is False, so messages,
+# paths and their order always come from the check itself. The predicate decides the common
+# case (a value of exactly the modeled Python type meeting every constraint) in one call:
+# a structure's members, a list's items and a map's entries are tested inline in generated
+# code, strings first against the cache of strings their check already accepted. Anything it
+# does not decide inline (a subclass, a bool where an integer is modeled, a blob) it hands to
+# a nested predicate or to the check itself, so it is never more permissive than the check.
+
+
+def _passes(shape: Any, output: bool, memo: _Memo) -> Callable[[Any], bool]:
+    key = shape.name
+    found = memo.passes.get(key)
+    if found is not None:
+        return found
+    check = _compile(shape, output, memo)
+
+    def by_check(value: Any) -> bool:
+        problems: List[str] = []
+        check(value, "", problems)
+        return not problems
+
+    memo.passes[key] = by_check  # recursive shapes: inner references test with the check
+    if shape.type_name in ("structure", "list", "map"):
+        memo.passes[key] = _generate(shape, output, memo)
+    return memo.passes[key]
+
+
+def _inline(shape: Any, var: str, output: bool, memo: _Memo, ns: Dict[str, Any]) -> str:
+    """A Python expression, on variable ``var``, true only when ``shape``'s check accepts it."""
+    type_name = shape.type_name
+    meta = shape.metadata
+    n = len(ns)
+    if type_name == "string":
+        _compile(shape, output, memo)  # builds the rule if the shape is new
+        rule = memo.strings.get(shape.name)
+        if rule is None:  # no constraint: any exact str passes
+            return f"{var}.__class__ is str"
+        ns[f"_p{n}"], ns[f"_ok{n}"] = rule.passed, rule.ok
+        return f"({var}.__class__ is str and ({var} in _p{n} or _ok{n}({var})))"
+    if type_name in ("boolean", "timestamp") or (
+        type_name in ("double", "float") and "min" not in meta and "max" not in meta
+    ):
+        ns[f"_t{n}"] = _EXACT_TYPES[type_name]
+        return f"{var}.__class__ is _t{n}"
+    if type_name in ("integer", "long"):
+        bits = 31 if type_name == "integer" else 63
+        lo, hi = -(1 << bits), (1 << bits) - 1
+        ns[f"_lo{n}"], ns[f"_hi{n}"] = lo, hi
+        bounds = f"_lo{n} <= {var} <= _hi{n}"
+        if "min" in meta:
+            ns[f"_min{n}"] = meta["min"]
+            bounds += f" and {var} >= _min{n}"
+        if "max" in meta:
+            ns[f"_max{n}"] = meta["max"]
+            bounds += f" and {var} <= _max{n}"
+        return f"({var}.__class__ is int and {bounds})"
+    ns[f"_f{n}"] = _passes(shape, output, memo)
+    return f"_f{n}({var})"
+
+
+def _generate(shape: Any, output: bool, memo: _Memo) -> Callable[[Any], bool]:
+    ns: Dict[str, Any] = {}
+    meta = shape.metadata
+    type_name = shape.type_name
+    lines: List[str] = []
+    if type_name == "structure":
+        lines += ["if value.__class__ is not dict:", "    return False", "get = value.get"]
+        for name in shape.required_members:
+            lines += [f"if get({name!r}) is None:", "    return False"]
+        for name, member in shape.members.items():
+            test = _inline(member, "v", output, memo, ns)
+            lines += [
+                f"v = get({name!r})",
+                f"if v is not None and not ({test}):",
+                "    return False",
+            ]
+    else:
+        exact = "list" if type_name == "list" else "dict"
+        lines += [f"if value.__class__ is not {exact}:", "    return False"]
+        # The check's length steps: no minimum on collections of a result (see compile_shape).
+        if "min" in meta and not output:
+            lines += [f"if len(value) < {int(meta['min'])}:", "    return False"]
+        if "max" in meta:
+            lines += [f"if len(value) > {int(meta['max'])}:", "    return False"]
+        if type_name == "list":
+            test = _inline(shape.member, "v", output, memo, ns)
+            lines += ["for v in value:", f"    if not ({test}):", "        return False"]
+        else:
+            key_test = _inline(shape.key, "k", output, memo, ns)
+            value_test = _inline(shape.value, "v", output, memo, ns)
+            lines += [
+                "for k, v in value.items():",
+                f"    if not ({key_test}) or not ({value_test}):",
+                "        return False",
+            ]
+    lines.append("return True")
+    source = "def passes(value):\n" + "".join(f"    {line}\n" for line in lines)
+    exec(compile(source, f"<kvsmock passes {shape.name}>", "exec"), ns)
+    generated: Callable[[Any], bool] = ns["passes"]
+    return generated
 
 
 def summary(problems: List[str]) -> str:

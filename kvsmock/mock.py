@@ -43,8 +43,10 @@ DEFAULT_REGION = "us-east-1"
 FAKE_CREDENTIALS: Mapping[str, str] = {
     "AWS_ACCESS_KEY_ID": "AKIAKVSMOCKTESTING00",
     "AWS_SECRET_ACCESS_KEY": "kvsmock-fake-secret-access-key",
-    "AWS_SESSION_TOKEN": "kvsmock-fake-session-token",
 }
+#: Removed from the environment while a mock is active, so that a real session token never
+#: pairs with the fake key (and no request carries ``X-Amz-Security-Token``).
+HIDDEN_CREDENTIALS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 _saved_env: Dict[str, Optional[str]] = {}
 
 
@@ -52,6 +54,8 @@ def _install_env() -> None:
     for key, value in FAKE_CREDENTIALS.items():
         _saved_env[key] = os.environ.get(key)
         os.environ[key] = value
+    for key in HIDDEN_CREDENTIALS:
+        _saved_env[key] = os.environ.pop(key, None)
 
 
 def _restore_env() -> None:

@@ -290,8 +290,9 @@ def test_environment_restored_exactly(
 
     expectation: Any = pytest.raises(RuntimeError) if raises else contextlib.nullcontext()
     with expectation, mock_kinesisvideo():
-        for var in CRED_VARS:
-            assert os.environ[var] == FAKE_CREDENTIALS[var]
+        assert os.environ["AWS_ACCESS_KEY_ID"] == FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]
+        assert os.environ["AWS_SECRET_ACCESS_KEY"] == FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
+        assert "AWS_SESSION_TOKEN" not in os.environ  # a real token never pairs with the fake key
         if raises:
             raise RuntimeError("body failed")
     assert dict(os.environ) == snapshot

@@ -93,8 +93,9 @@ class StoreBase:
         self._channel_names: List[str] = []  # sorted: ListSignalingChannels order and cursor
         #: StreamARN -> the channel whose MediaStorageConfiguration is ENABLED on it.
         self._media_links: Dict[str, SignalingChannel] = {}
-        #: (resource kind, name) -> last creation time used in an ARN (epoch ms).
-        self._last_creation_ms: Dict[Tuple[str, str], int] = {}
+        #: resource kind -> name -> last creation time used in an ARN (epoch ms). Keyed by
+        #: the name itself (no (kind, name) tuple per resource: 10,000 streams, 10,000 tuples).
+        self._last_creation_ms: Dict[str, Dict[str, int]] = {"stream": {}, "channel": {}}
         #: Fragments and fragment numbers (:class:`kvsmock.media.MediaState`), created by the
         #: first PutMedia; ``None`` until then.
         self.media: Any = None
@@ -170,10 +171,11 @@ class StoreBase:
         creation time): under a frozen clock the new creation time moves 1 ms on.
         """
         created_ms = _clock.epoch_millis(now)
-        last = self._last_creation_ms.get((kind, name))
+        last_of_kind = self._last_creation_ms.setdefault(kind, {})
+        last = last_of_kind.get(name)
         if last is not None and created_ms <= last:
             created_ms = last + 1
-        self._last_creation_ms[(kind, name)] = created_ms
+        last_of_kind[name] = created_ms
         arn = _clock.resource_arn(
             self.partition, self.region, self.account_id, kind, name, created_ms
         )

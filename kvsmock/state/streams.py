@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from typing import Iterator, List, Mapping, Optional
 
 from kvsmock import _clock
@@ -24,6 +25,13 @@ DEFAULT_KMS_ALIAS = "alias/aws/kinesisvideo"
 #: ``s-`` fleet, the archived-media APIs by the ``b-`` fleet (AWS_BEHAVIOUR.md, Endpoints).
 ENDPOINT_FLEET: Mapping[str, str] = {"PUT_MEDIA": "s", "GET_MEDIA": "s"}
 DEFAULT_ENDPOINT_FLEET = "b"
+
+
+@functools.lru_cache(maxsize=64)
+def _kms_alias_arn(partition: str, region: str, account_id: str) -> str:
+    # One string shared by every stream of an account and region that uses the default key
+    # (10,000 streams would otherwise hold 10,000 equal copies).
+    return f"arn:{partition}:kms:{region}:{account_id}:{DEFAULT_KMS_ALIAS}"
 
 
 class StreamsMixin(StoreBase):
@@ -89,7 +97,7 @@ class StreamsMixin(StoreBase):
     @property
     def default_kms_key_arn(self) -> str:
         """The ``aws/kinesisvideo`` alias ARN, as DescribeStream reports the default key."""
-        return f"arn:{self.partition}:kms:{self.region}:{self.account_id}:{DEFAULT_KMS_ALIAS}"
+        return _kms_alias_arn(self.partition, self.region, self.account_id)
 
     def find_stream(
         self,
