@@ -66,9 +66,11 @@ def main() -> None:
 
     elif args.workload == "create":
 
+        created = iter(range(10**9))  # the warm-up and the profiled run need fresh names
+
         def run() -> Any:
-            for i in range(args.calls):
-                client.create_stream(StreamName=f"new-{i:05d}")
+            for _ in range(args.calls):
+                client.create_stream(StreamName=f"new-{next(created):09d}")
 
     elif args.workload == "list":
         paginator = client.get_paginator("list_streams")
