@@ -65,7 +65,6 @@ def main() -> None:
                 client.get_data_endpoint(StreamName="bench-00000", APIName="PUT_MEDIA")
 
     elif args.workload == "create":
-
         created = iter(range(10**9))  # the warm-up and the profiled run need fresh names
 
         def run() -> Any:
