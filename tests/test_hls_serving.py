@@ -11,10 +11,8 @@ user's own ``responses`` mock.
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import io
 import struct
-import threading
 import xml.etree.ElementTree as ET
 from typing import Any, Iterator, List, Tuple
 from unittest import mock as umock
@@ -231,32 +229,6 @@ def test_expired_session_is_403(frozen: Tuple[Any, KinesisVideoMock]) -> None:
 
 
 # -- what kvsmock leaves alone ---------------------------------------------------------------
-
-
-class _Hello(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = b"hello from loopback " + self.path.encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def loopback() -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def test_non_kvs_urls_reach_a_loopback_server(kvsmock: KinesisVideoMock, loopback: str) -> None:

@@ -7,14 +7,12 @@ or to a patched ``HTTPAdapter.send``.
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import io
 import json
 import re
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 from unittest import mock as umock
@@ -135,32 +133,6 @@ def fake_adapter() -> Iterator[FakeAdapter]:
     fake = FakeAdapter()
     with umock.patch.object(HTTPAdapter, "send", fake.send()):
         yield fake
-
-
-class _Hello(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = b"hello from loopback " + self.path.encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def loopback() -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 # -- acknowledgements ------------------------------------------------------------------------
