@@ -66,8 +66,11 @@ def java_length(value: str) -> int:
     return len(value) + sum(1 for c in value if ord(c) > 0xFFFF)
 
 
-def _java_semantics(pattern: str) -> str:
-    # Java's ``.`` matches anything but a line terminator; Python's anything but ``\n``.
+def java_semantics(pattern: str) -> str:
+    """A model pattern rewritten so Python's ``re`` reads it as the service (Java) does:
+    ``.`` matches anything but a line terminator (``\n``, ``\r``, U+0085, U+2028, U+2029;
+    Python's ``.`` excludes only ``\n``). Compile the result with ``re.ASCII`` so that
+    ``\\w``, ``\\d`` and ``\\s`` are ASCII-only, as in Java."""
     out: List[str] = []
     i, in_class = 0, False
     while i < len(pattern):
@@ -95,7 +98,7 @@ def compile_pattern(pattern: str) -> Callable[[str], Any]:
     ``java.util.regex``. Patterns with Unicode property classes (``\\p{L}``), which Python's
     ``re`` rejects, are compiled with the ``regex`` library, which implements them.
     """
-    translated = _java_semantics(pattern)
+    translated = java_semantics(pattern)
     if "\\p{" in pattern:
         # Compiled on first use: importing ``regex`` costs ~25 ms, and most calls never send
         # a value of these shapes (tag keys and values, for one).

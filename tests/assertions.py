@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Tuple
+from typing import Any, Dict, Tuple
 
 import pytest
 from botocore.exceptions import ClientError
@@ -16,3 +16,10 @@ def error(excinfo: pytest.ExceptionInfo[ClientError]) -> Tuple[str, int, str]:
         response["ResponseMetadata"]["HTTPStatusCode"],
         response["Error"]["Message"],
     )
+
+
+def without_metadata(response: Any) -> Dict[str, Any]:
+    """A botocore result without its ``ResponseMetadata``: what the service returned."""
+    out = dict(response)
+    out.pop("ResponseMetadata")
+    return out

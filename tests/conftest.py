@@ -35,6 +35,13 @@ def raw_client(kvsmock: KinesisVideoMock) -> Any:
 
 
 @pytest.fixture
+def cam(client: Any) -> str:
+    """A stream ``cam`` with 24 hours of retention, created through the API; its ARN."""
+    arn: str = client.create_stream(StreamName="cam", DataRetentionInHours=24)["StreamARN"]
+    return arn
+
+
+@pytest.fixture
 def cli_mock(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[KinesisVideoMock]:
     """An active mock for CLI tests, started after the local AWS setup was hidden."""
     isolate_from_local_aws(monkeypatch, tmp_path)

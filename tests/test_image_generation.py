@@ -15,7 +15,7 @@ from typing import Any, Dict
 
 import boto3
 import pytest
-from assertions import error
+from assertions import error, without_metadata
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -50,21 +50,11 @@ MINIMAL: Dict[str, Any] = {
 
 
 def described(client: Any, **ident: str) -> Dict[str, Any]:
-    """The DescribeImageGenerationConfiguration result without ResponseMetadata."""
-    out = dict(client.describe_image_generation_configuration(**ident))
-    out.pop("ResponseMetadata")
-    return out
+    return without_metadata(client.describe_image_generation_configuration(**ident))
 
 
 def with_(base: Dict[str, Any], **members: Any) -> Dict[str, Any]:
     return {**base, **members}
-
-
-@pytest.fixture
-def cam(client: Any) -> str:
-    """A 24-hour stream ``cam``; returns its ARN."""
-    arn: str = client.create_stream(StreamName="cam", DataRetentionInHours=24)["StreamARN"]
-    return arn
 
 
 # -- success paths -------------------------------------------------------------------------

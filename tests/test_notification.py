@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any, Dict
 
 import pytest
-from assertions import error
+from assertions import error, without_metadata
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -31,21 +31,11 @@ DISABLED: Dict[str, Any] = {"Status": "DISABLED", "DestinationConfig": {"Uri": T
 
 
 def described(client: Any, **ident: str) -> Dict[str, Any]:
-    """The DescribeNotificationConfiguration result without ResponseMetadata."""
-    out = dict(client.describe_notification_configuration(**ident))
-    out.pop("ResponseMetadata")
-    return out
+    return without_metadata(client.describe_notification_configuration(**ident))
 
 
 def with_uri(uri: str, status: str = "ENABLED") -> Dict[str, Any]:
     return {"Status": status, "DestinationConfig": {"Uri": uri}}
-
-
-@pytest.fixture
-def cam(client: Any) -> str:
-    """A 24-hour stream ``cam``; returns its ARN."""
-    arn: str = client.create_stream(StreamName="cam", DataRetentionInHours=24)["StreamARN"]
-    return arn
 
 
 # -- success paths -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import re
 from typing import Any, Dict
 
 import pytest
-from assertions import error
+from assertions import error, without_metadata
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -28,10 +28,7 @@ T0 = dt.datetime(2024, 5, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
 
 
 def described(client: Any, **ident: str) -> Dict[str, Any]:
-    """The DescribeStreamStorageConfiguration result without ResponseMetadata."""
-    out = dict(client.describe_stream_storage_configuration(**ident))
-    out.pop("ResponseMetadata")
-    return out
+    return without_metadata(client.describe_stream_storage_configuration(**ident))
 
 
 def info(client: Any, name: str = "cam") -> Dict[str, Any]:

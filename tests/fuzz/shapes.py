@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from kvsmock import _model
+from kvsmock._validate import java_length, java_semantics
 
 #: Strings longer than this are only drawn when a constraint needs them (speed).
 TEXT_CAP = 300
@@ -68,35 +69,9 @@ def member_path(parent: str, member: str) -> str:
     return f"{parent}.{name}" if parent else name
 
 
-def java_length(value: str) -> int:
-    """A string's length as the service (Java) counts it: UTF-16 code units."""
-    return len(value.encode("utf-16-le")) // 2
-
-
 def java_regex(pattern: str) -> re.Pattern[str]:
-    """A model pattern compiled with the service's (Java) semantics.
-
-    In Java ``\\w``, ``\\d`` and ``\\s`` are ASCII-only (``re.ASCII``) and ``.`` matches
-    anything but a line terminator (``\\n``, ``\\r``, U+0085, U+2028, U+2029).
-    """
-    out: List[str] = []
-    i = 0
-    in_class = False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == ".":
-            c = "[^\\n\\r\\u0085\\u2028\\u2029]"
-        out.append(c)
-        i += 1
-    return re.compile("".join(out), re.ASCII)
+    """A model pattern compiled with the service's (Java) semantics, as kvsmock reads it."""
+    return re.compile(java_semantics(pattern), re.ASCII)
 
 
 def pattern_matcher(pattern: str) -> Callable[[str], bool]:
