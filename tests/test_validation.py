@@ -154,6 +154,37 @@ def _scalar_violations(shape: Any) -> Iterator[Tuple[str, Any, str]]:
             )
 
 
+def _size_cases(
+    operation: str,
+    where: Tuple[str, ...],
+    path: str,
+    meta: Dict[str, Any],
+    of_size: Callable[[int], Any],
+) -> Iterator[Case]:
+    """One too-large and one too-small value of a list or map shape, when it has bounds."""
+    if "max" in meta:
+        hi = int(meta["max"])
+        big = of_size(hi + 1)
+        yield Case(
+            operation,
+            where,
+            "size-max",
+            big,
+            _problem(big, path, f"Member must have length less than or equal to {hi}"),
+        )
+    if int(meta.get("min", 0)) >= 1:
+        empty = of_size(0)
+        yield Case(
+            operation,
+            where,
+            "size-min",
+            empty,
+            _problem(
+                empty, path, f"Member must have length greater than or equal to {meta['min']}"
+            ),
+        )
+
+
 def _cases_for(operation: str, shape: Any, where: Tuple[str, ...], path: str) -> Iterator[Case]:
     t = shape.type_name
     meta = shape.metadata
@@ -165,26 +196,9 @@ def _cases_for(operation: str, shape: Any, where: Tuple[str, ...], path: str) ->
             yield from _cases_for(operation, member, (*where, name), f"{path}.{camel(name)}")
     elif t == "map":
         key_sample, value_sample = sample(shape.key), sample(shape.value)
-        if "max" in meta:
-            hi = int(meta["max"])
-            big = {f"k{i}": value_sample for i in range(hi + 1)}
-            yield Case(
-                operation,
-                where,
-                "size-max",
-                big,
-                _problem(big, path, f"Member must have length less than or equal to {hi}"),
-            )
-        if int(meta.get("min", 0)) >= 1:
-            yield Case(
-                operation,
-                where,
-                "size-min",
-                {},
-                _problem(
-                    {}, path, f"Member must have length greater than or equal to {meta['min']}"
-                ),
-            )
+        yield from _size_cases(
+            operation, where, path, meta, lambda n: {f"k{i}": value_sample for i in range(n)}
+        )
         for kind, bad, constraint in _scalar_violations(shape.key):
             value = {bad: value_sample}
             yield Case(
@@ -205,26 +219,9 @@ def _cases_for(operation: str, shape: Any, where: Tuple[str, ...], path: str) ->
             )
     elif t == "list":
         item = sample(shape.member)
-        if "max" in meta:
-            hi = int(meta["max"])
-            big = [f"{item}{i}" for i in range(hi + 1)]
-            yield Case(
-                operation,
-                where,
-                "size-max",
-                big,
-                _problem(big, path, f"Member must have length less than or equal to {hi}"),
-            )
-        if int(meta.get("min", 0)) >= 1:
-            yield Case(
-                operation,
-                where,
-                "size-min",
-                [],
-                _problem(
-                    [], path, f"Member must have length greater than or equal to {meta['min']}"
-                ),
-            )
+        yield from _size_cases(
+            operation, where, path, meta, lambda n: [f"{item}{i}" for i in range(n)]
+        )
         for kind, bad, constraint in _scalar_violations(shape.member):
             yield Case(
                 operation,
