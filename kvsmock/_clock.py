@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import random
 import string
+from typing import Dict, List, Tuple
 
 _VERSION_ALPHABET = string.ascii_letters + string.digits
 #: Length of a stream or channel Version token; real ones are 20 mixed-case alphanumerics
@@ -39,40 +40,58 @@ def from_epoch_millis(ms: int) -> _dt.datetime:
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _ONE_MS = _dt.timedelta(milliseconds=1)
 _ONE_US = _dt.timedelta(microseconds=1)
-_ALPHABET_SIZE = float(len(_VERSION_ALPHABET))
-_VERSION_RANGE = range(VERSION_LENGTH)
+#: Byte -> version character: ``_VERSION_ALPHABET[byte % 62]`` for every byte value.
+_VERSION_TABLE = bytes(ord(_VERSION_ALPHABET[b % len(_VERSION_ALPHABET)]) for b in range(256))
 
 
 def new_version(rng: random.Random) -> str:
     """A Version token: 20 characters of ``[a-zA-Z0-9]`` (model shape ``Version``).
 
-    The same string as ``"".join(rng.choices(_VERSION_ALPHABET, k=VERSION_LENGTH))``: that
-    is what ``choices`` does without weights (``population[floor(random() * n)]`` per
-    item, ``n`` a float), without its argument handling.
+    Each character is one random byte modulo 62 (the first 8 characters of the alphabet are
+    drawn 5 times in 256 instead of 4: tokens are opaque, nothing depends on uniformity),
+    made from one ``randbytes`` draw.
     """
-    draw = rng.random
-    return "".join([_VERSION_ALPHABET[int(draw() * _ALPHABET_SIZE)] for _ in _VERSION_RANGE])
+    return rng.randbytes(VERSION_LENGTH).translate(_VERSION_TABLE).decode("ascii")
 
 
-def new_hex8(rng: random.Random) -> str:
-    """Eight lower-case hex digits, as in data endpoint hosts (``s-1e415f8b``)."""
-    return f"{rng.getrandbits(32):08x}"
+_SEEDED_STATES: Dict[object, Tuple[object, ...]] = {}
+
+
+def seeded_random(seed: object) -> random.Random:
+    """``random.Random(seed)``; ``None`` seeds from the OS.
+
+    Seeding the Mersenne Twister costs more than copying a seeded state, and every new mock
+    seeds two sources from the same few seeds: the state after seeding is kept per seed
+    (int or str; at most 64) and copied into each new source.
+    """
+    if seed is None or seed.__class__ not in (int, str):
+        return random.Random(seed)  # type: ignore[arg-type]
+    state = _SEEDED_STATES.get(seed)
+    if state is None:
+        if len(_SEEDED_STATES) >= 64:
+            _SEEDED_STATES.clear()
+        state = _SEEDED_STATES[seed] = random.Random(seed).getstate()
+    rng = random.Random.__new__(random.Random)
+    rng.setstate(state)
+    return rng
+
+
+def new_hex8s(rng: random.Random, count: int) -> List[str]:
+    """``count`` ids of eight lower-case hex digits, as in data endpoint hosts
+    (``s-1e415f8b``), from one draw."""
+    h = rng.randbytes(4 * count).hex()
+    return [h[i : i + 8] for i in range(0, 8 * count, 8)]
 
 
 def new_request_id(rng: random.Random) -> str:
-    """A UUID4-shaped ``x-amzn-RequestId``.
-
-    The same string as ``str(uuid.UUID(int=rng.getrandbits(128), version=4))``, formatted
-    directly (this runs on every request).
-    """
-    n = (rng.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET
-    h = f"{n:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    """A UUID4-shaped ``x-amzn-RequestId``: 16 random bytes with the version (4) and
+    RFC 4122 variant bits set, formatted directly (this runs on every request)."""
+    h = rng.randbytes(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
 
-#: RFC 4122 variant bits and version 4, as ``uuid.UUID(..., version=4)`` sets them.
-_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
-_UUID4_SET = (0x8000 << 48) | (4 << 76)
+#: A hex digit -> the digit whose top two bits are the RFC 4122 variant (``10``).
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 def resource_arn(

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any, Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Protocol, Tuple
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Protocol,
+    Tuple,
+)
 
 from kvsmock import _clock, _endpoints, _model, _protocol, _validate
 from kvsmock.errors import ModelConformanceError, NotYetImplementedError, ServiceError
@@ -41,6 +52,11 @@ class _Operation(NamedTuple):
     check_output: Optional[_validate.Check]
     errors: FrozenSet[str]
     handler: Handler
+    #: A data-plane operation, subject to :func:`kvsmock._endpoints.wrong_endpoint`.
+    data_plane: bool
+    #: ``codec.parse`` and ``codec.reply``, bound once.
+    parse: Callable[[str, Mapping[str, Any], bytes], Dict[str, Any]]
+    reply: Callable[[Mapping[str, Any], str], _protocol.HttpReply]
 
 
 _operations: Dict[Tuple[str, str], _Operation] = {}
@@ -66,16 +82,20 @@ def _operation(service_id: str, operation: str) -> _Operation:
             )
         model = _model.operation_model(service_name, operation)
         out_shape = model.output_shape
+        codec = _protocol.OperationCodec(service_name, operation)
         built = _Operation(
             service_name=service_name,
             name=operation,
-            codec=_protocol.OperationCodec(service_name, operation),
+            codec=codec,
             check_input=_validate.compile_shape(model.input_shape),
             check_output=(
                 _validate.compile_shape(out_shape, output=True) if out_shape is not None else None
             ),
             errors=_model.modeled_errors(service_name, operation),
             handler=handler,
+            data_plane=service_name in _endpoints.DATA_PLANE_SERVICES,
+            parse=codec.parse,
+            reply=codec.reply,
         )
         _operations[key] = built
         return built
@@ -91,10 +111,42 @@ def identity(headers: Mapping[str, Any], mock: MockLike) -> Tuple[str, str]:
     auth = headers.get("Authorization")
     if isinstance(auth, bytes):
         auth = auth.decode("latin-1")
-    match = _CREDENTIAL.search(auth) if auth else None
-    if match is None:
+    scope = _credential_scope(auth) if auth else None
+    if scope is None:
         return mock.account_for(None), DEFAULT_REGION
-    return mock.account_for(match.group(1)), match.group(2)
+    return mock.account_for(scope[0]), scope[1]
+
+
+#: ``Credential=`` value (up to the next comma) -> (access key id, region). The value
+#: changes once a day per key and region, so this stays small; cleared when full.
+_scopes: Dict[str, Tuple[str, str]] = {}
+_SCOPES_MAX = 256
+
+
+def _credential_scope(auth: str) -> Optional[Tuple[str, str]]:
+    """What ``_CREDENTIAL.search(auth)`` finds, as (access key id, region), or ``None``.
+
+    A match starting at the first ``Credential=`` cannot run past the next comma (no group
+    or literal of the pattern matches one), so it depends only on the text up to that comma:
+    that text is the cache key. Anything else (no match there) searches the whole header.
+    """
+    start = auth.find("Credential=")
+    if start < 0:
+        return None
+    end = auth.find(",", start)
+    key = auth[start:] if end < 0 else auth[start:end]
+    try:
+        return _scopes[key]
+    except KeyError:
+        pass
+    match = _CREDENTIAL.match(key)
+    if match is None:
+        match = _CREDENTIAL.search(auth)  # a later Credential= (odd, never cached)
+        return None if match is None else (match.group(1), match.group(2))
+    if len(_scopes) >= _SCOPES_MAX:
+        _scopes.clear()
+    found = _scopes[key] = (match.group(1), match.group(2))
+    return found
 
 
 def dispatch(
@@ -106,14 +158,14 @@ def dispatch(
     body: bytes,
 ) -> _protocol.HttpReply:
     """Answer one request. Raises only for kvsmock's own faults (never for bad input)."""
-    op = _operation(service_id, operation)
+    op = _operations.get((service_id, operation)) or _operation(service_id, operation)
     request_id = mock.new_request_id()
-    if mock.require_data_endpoint:
+    if op.data_plane and mock.require_data_endpoint:
         wrong = _endpoints.wrong_endpoint(op.service_name, operation, url)
         if wrong is not None:  # unmodeled on purpose: see kvsmock._endpoints
             return _protocol.raw_error_reply(wrong.code, wrong.status, wrong.body, request_id)
     try:
-        params = op.codec.parse(url, headers, body)
+        params = op.parse(url, headers, body)
     except _protocol.MalformedRequest as e:
         return _protocol.error_reply(
             op.service_name, "InvalidArgumentException", str(e), request_id
@@ -137,12 +189,12 @@ def dispatch(
                 f"declare for it (declared: {', '.join(sorted(op.errors))})"
             ) from e
         return _protocol.error_reply(op.service_name, e.code, e.message, request_id)
-    if mock.strict and op.check_output is not None:
-        problems = []
-        op.check_output(result, "", problems)
+    check_output = op.check_output
+    if check_output is not None and mock.strict:
+        check_output(result, "", problems)
         if problems:
             raise ModelConformanceError(
                 f"{op.service_name}.{operation} produced a result that breaks its output "
                 f"shape: {_validate.summary(problems)}"
             )
-    return op.codec.reply(result, request_id)
+    return op.reply(result, request_id)

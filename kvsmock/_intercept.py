@@ -19,7 +19,7 @@ import sys
 import threading
 import weakref
 from fnmatch import fnmatch
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Union
 from urllib.parse import urlsplit
 
 from botocore import handlers as _handlers
@@ -41,12 +41,17 @@ class _RawBody:
     """The ``raw`` of an ``AWSResponse``: ``read(amt)`` and ``stream()`` over the body."""
 
     def __init__(self, body: Union[bytes, Iterable[bytes]]) -> None:
-        self._buffer = io.BytesIO(body) if isinstance(body, bytes) else None
+        # A bytes body is rarely read through ``raw`` (botocore reads ``content``): its
+        # buffer is made on the first read.
+        self._bytes = body if isinstance(body, bytes) else None
+        self._buffer: Optional[io.BytesIO] = None
         self._chunks: Optional[Iterator[bytes]] = None if isinstance(body, bytes) else iter(body)
         self._pending = b""
 
     def read(self, amt: Optional[int] = None, **_: Any) -> bytes:
-        if self._buffer is not None:
+        if self._bytes is not None:
+            if self._buffer is None:
+                self._buffer = io.BytesIO(self._bytes)
             return self._buffer.read(amt)
         assert self._chunks is not None
         out = [self._pending]
@@ -75,6 +80,80 @@ class _RawBody:
         self._pending = b""
 
 
+ResponseFactory = Callable[[str, int, Mapping[str, str], Any], AWSResponse]
+
+
+def _aws_response(url: str, status: int, headers: Mapping[str, str], body: Any) -> AWSResponse:
+    """``AWSResponse(url, status, headers, raw)`` as botocore's constructor builds it.
+
+    A bytes body is also set as the response's read ``content`` (what ``content`` would read
+    from ``raw`` and keep): botocore parses a non-streaming body from ``content``; a
+    streaming one still gets ``raw``, unread.
+    """
+    response = AWSResponse(url, status, headers, _RawBody(body))  # type: ignore[arg-type]
+    if body.__class__ is bytes:
+        response._content = body  # type: ignore[attr-defined]
+    return response
+
+
+def _response_factory() -> ResponseFactory:
+    """A faster equivalent of :func:`_aws_response`, or that function itself.
+
+    ``AWSResponse.__init__`` copies the headers into a ``HeadersDict`` through
+    ``MutableMapping.update``: a new ``_HeaderKey`` and three Python calls per header, on
+    every response. The factory fills the ``HeadersDict``'s dict directly, with one
+    ``_HeaderKey`` per header name kept for reuse (they are immutable). It relies on
+    botocore's private layout, so it is used only if a response it builds has the same
+    attributes, the same headers (read case-insensitively) and the same content as one
+    the constructor builds; otherwise the constructor is.
+    """
+    try:
+        from botocore.awsrequest import HeadersDict, _HeaderKey
+    except ImportError:  # pragma: no cover - a botocore without them
+        return _aws_response
+    keys: Dict[str, Any] = {}
+    new_response = AWSResponse.__new__
+    new_headers = HeadersDict.__new__
+
+    def fast(url: str, status: int, headers: Mapping[str, str], body: Any) -> AWSResponse:
+        table = {}
+        for name, value in headers.items():
+            key = keys.get(name)
+            if key is None:
+                if len(keys) >= 256:
+                    keys.clear()
+                key = keys[name] = _HeaderKey(name)
+            table[key] = value
+        copied = new_headers(HeadersDict)
+        copied._dict = table  # type: ignore[attr-defined]
+        response = new_response(AWSResponse)
+        response.url = url
+        response.status_code = status
+        response.headers = copied
+        response.raw = _RawBody(body)
+        response._content = body if body.__class__ is bytes else None  # type: ignore[attr-defined]
+        return response
+
+    sample = {"x-amzn-RequestId": "r", "Content-Type": "application/json", "Content-Length": "2"}
+    try:
+        ours, theirs = (f("https://x", 200, sample, b"{}") for f in (fast, _aws_response))
+        same = (
+            vars(ours).keys() == vars(theirs).keys()
+            and vars(ours.headers).keys() == vars(theirs.headers).keys()
+            and list(ours.headers.items()) == list(theirs.headers.items())
+            and ours.headers.get("X-AMZN-REQUESTID") == "r"
+            and ours.content == theirs.content == b"{}"
+            and ours.status_code == theirs.status_code
+        )
+    except Exception:  # pragma: no cover - another botocore layout
+        same = False
+    return fast if same else _aws_response
+
+
+#: Built on the first answered request (not at import).
+_new_response: Optional[ResponseFactory] = None
+
+
 def active_mock() -> Optional[Any]:
     """The innermost active mock, or ``None``."""
     stack = _active
@@ -95,10 +174,10 @@ def _before_send(request: Any, event_name: str, **_: Any) -> Optional[AWSRespons
         request.headers,
         _protocol.decode_body(request.body),
     )
-    # AWSResponse copies any mapping into its case-insensitive HeadersDict: a plain dict
-    # gives the same headers as an HTTPHeaders built first, at a fraction of the cost.
-    headers: Any = reply.headers  # the stubs say HTTPHeaders; botocore takes any mapping
-    response = AWSResponse(request.url, reply.status, headers, _RawBody(reply.body))
+    global _new_response
+    if _new_response is None:
+        _new_response = _response_factory()
+    response = _new_response(request.url, reply.status, reply.headers, reply.body)
     if "moto" in sys.modules:
         request.url = _ANSWERED_URL
     return response

@@ -293,8 +293,13 @@ def _constraints(problems: List[str]) -> str:
     return "[" + ", ".join(seen) + "]"
 
 
-#: How many valid strings each string check remembers (see ``_string_steps``).
-_PASSED_CACHE_SIZE = 4096
+#: How many valid strings each string check remembers (see ``_string_steps``): a full
+#: listing of the documented default quotas (10,000 streams, 10,000 signaling channels per
+#: account and region) fits, so listing them again meets only strings already checked.
+_PASSED_CACHE_SIZE = 16384
+#: Longer strings (payloads, SDP offers) are checked every time, never remembered: the
+#: cache holds names, ARNs, versions and tokens (ARNs are at most 1024 characters).
+_PASSED_MAX_LENGTH = 1024
 
 
 def _string_steps(shape: Any, output: bool, memo: _Memo) -> List[Check]:
@@ -318,7 +323,8 @@ def _string_steps(shape: Any, output: bool, memo: _Memo) -> List[Check]:
     if lo_i is None and hi_i is None and allowed is None and matcher is None:
         return []
     # Strings that met every constraint: the constraints depend on the value alone, and the
-    # same names, ARNs and versions are checked call after call. Bounded; cleared when full.
+    # same names, ARNs and versions are checked call after call. Bounded in number and
+    # length; cleared when full.
     passed: Set[str] = set()
 
     def ok(value: str) -> bool:
@@ -331,9 +337,10 @@ def _string_steps(shape: Any, output: bool, memo: _Memo) -> List[Check]:
             or (matcher is not None and matcher(value) is None)
         ):
             return False
-        if len(passed) >= _PASSED_CACHE_SIZE:
-            passed.clear()
-        passed.add(value)
+        if len(value) <= _PASSED_MAX_LENGTH:
+            if len(passed) >= _PASSED_CACHE_SIZE:
+                passed.clear()
+            passed.add(value)
         return True
 
     memo.strings[shape.name] = _StringRule(passed, ok)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import random
 import sys
 import threading
 from typing import (
@@ -50,20 +49,37 @@ HIDDEN_CREDENTIALS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 _saved_env: Dict[str, Optional[str]] = {}
 
 
+def _env_has(key: str) -> bool:
+    """``key in os.environ``, without the two exceptions a missing key costs there.
+
+    ``os.environ``'s ``__contains__`` is ``Mapping``'s: it looks the key up and catches
+    the ``KeyError``. The mapping keeps its entries in ``_data`` under ``encodekey(key)``
+    (CPython and PyPy); where it does not, the plain test is used.
+    """
+    data = getattr(os.environ, "_data", None)
+    encode = getattr(os.environ, "encodekey", None)
+    if data is None or encode is None:  # pragma: no cover - another os module
+        return key in os.environ
+    return encode(key) in data
+
+
 def _install_env() -> None:
+    environ = os.environ
     for key, value in FAKE_CREDENTIALS.items():
-        _saved_env[key] = os.environ.get(key)
-        os.environ[key] = value
+        _saved_env[key] = environ[key] if _env_has(key) else None
+        environ[key] = value
     for key in HIDDEN_CREDENTIALS:
-        _saved_env[key] = os.environ.pop(key, None)
+        _saved_env[key] = environ.pop(key) if _env_has(key) else None
 
 
 def _restore_env() -> None:
+    environ = os.environ
     for key, value in _saved_env.items():
         if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+            if _env_has(key):
+                del environ[key]
+        elif not _env_has(key) or environ[key] != value:
+            environ[key] = value
     _saved_env.clear()
     _forget_fake_credentials()
 
@@ -155,10 +171,12 @@ class KinesisVideoMock:
 
     def reset(self) -> None:
         """Forget every resource in every account and region, and re-seed the ids."""
-        self.rng = random.Random(self.seed)
+        self.rng = _clock.seeded_random(self.seed)
         # Request ids have a source of their own, so that adding or removing a call (a read,
         # a failing call) never shifts the ids of resources created after it.
-        self._request_rng = random.Random(None if self.seed is None else f"requests-{self.seed}")
+        self._request_rng = _clock.seeded_random(
+            None if self.seed is None else f"requests-{self.seed}"
+        )
         self._stores: Dict[Tuple[str, str], Store] = {}
 
     def state(self, account_id: Optional[str] = None, region: str = DEFAULT_REGION) -> Store:

@@ -703,11 +703,11 @@ def test_seeded_default_ids_are_pinned(kvsmock: KinesisVideoMock) -> None:
     with pytest.raises(ClientError):
         client.describe_stream(StreamName="missing")
     client.create_stream(StreamName="cam")
-    assert info(client, "cam")["Version"] == "0UAqFzWsDK4FrUMp48Y3"
+    assert info(client, "cam")["Version"] == "thSEeXJKWojiggTPxyUT"
     put = client.get_data_endpoint(StreamName="cam", APIName="PUT_MEDIA")["DataEndpoint"]
     hls = client.get_data_endpoint(StreamName="cam", APIName="GET_HLS_STREAMING_SESSION_URL")
-    assert put == "https://s-4f65d4d9.kinesisvideo.us-east-1.amazonaws.com"
-    assert hls["DataEndpoint"] == "https://b-19488dec.kinesisvideo.us-east-1.amazonaws.com"
+    assert put == "https://s-342f5d0a.kinesisvideo.us-east-1.amazonaws.com"
+    assert hls["DataEndpoint"] == "https://b-3a5e4842.kinesisvideo.us-east-1.amazonaws.com"
 
 
 def _ids_from_fresh_mock(seed: int) -> Tuple[str, str, str]:

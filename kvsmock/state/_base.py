@@ -30,6 +30,9 @@ from kvsmock.state.resources import (
     Stream,
 )
 
+#: The real ``datetime`` class. freezegun swaps every module attribute that is the real
+#: class for its subclass while time is frozen; one held in a tuple is left alone.
+_REAL_DATETIME = (_dt.datetime,)
 #: Documented maximum number of tags on one stream (API TagStream: "up to 50 tags").
 MAX_TAGS_PER_RESOURCE = 50
 #: Documented default streams-per-account quota (quotas page: 10,000, soft).
@@ -173,13 +176,21 @@ class StoreBase:
         created_ms = _clock.epoch_millis(now)
         last_of_kind = self._last_creation_ms.setdefault(kind, {})
         last = last_of_kind.get(name)
+        creation_time = now
         if last is not None and created_ms <= last:
             created_ms = last + 1
+            creation_time = _clock.from_epoch_millis(created_ms)
+        elif (
+            now.__class__ is not _REAL_DATETIME[0]
+            or now.tzinfo is not _dt.timezone.utc
+            or now.microsecond % 1000
+        ):
+            creation_time = _clock.from_epoch_millis(created_ms)  # a plain datetime, UTC, ms
         last_of_kind[name] = created_ms
         arn = _clock.resource_arn(
             self.partition, self.region, self.account_id, kind, name, created_ms
         )
-        return _clock.from_epoch_millis(created_ms), arn
+        return creation_time, arn
 
     def _add(self, resource: Resource) -> None:
         """Store a new resource; it is CREATING for ``transition_seconds``."""
@@ -197,15 +208,18 @@ class StoreBase:
         usable: bool,
     ) -> Resource:
         """The stream or channel (``kind``) named by name or ARN; see :meth:`find_stream`."""
-        label = kind.capitalize()
-        if name is None and arn is None:
-            raise invalid_argument(f"Either {label}Name or {label}ARN must be specified.")
-        now = now or _clock.now()
+        if name is None:
+            if arn is None:
+                label = kind.capitalize()
+                raise invalid_argument(f"Either {label}Name or {label}ARN must be specified.")
+            wanted = _name_in_arn(arn)
+        else:
+            wanted = name
         table: Mapping[str, Resource] = self._channels if kind == "channel" else self._streams
-        resource = table.get(name if name is not None else _name_in_arn(arn or ""))
+        resource = table.get(wanted)
         if resource is None:
             raise not_found(kind)
-        status = self.status(resource, now)
+        status = ACTIVE if resource.phase is None else self.status(resource, now)
         if status is None or (arn is not None and resource.arn != arn):
             raise not_found(kind)
         if usable and status in (CREATING, DELETING):

@@ -104,7 +104,12 @@ class ChannelsMixin(StreamsMixin):
                 channel_type=channel_type,
                 message_ttl_seconds=message_ttl_seconds,
                 tags=dict(tags or {}),
-                endpoint_ids={p: _clock.new_hex8(rng) for p in CHANNEL_ENDPOINT_PREFIXES},
+                endpoint_ids=dict(
+                    zip(
+                        CHANNEL_ENDPOINT_PREFIXES,
+                        _clock.new_hex8s(rng, len(CHANNEL_ENDPOINT_PREFIXES)),
+                    )
+                ),
             )
             self._add(channel)
             return channel

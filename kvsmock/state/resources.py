@@ -4,7 +4,7 @@ their members. Plain data: the rules live in the store's mixins."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Dict, Optional
+from typing import TYPE_CHECKING, Dict, Mapping, Optional
 
 if TYPE_CHECKING:
     from kvsmock.state.configurations import (
@@ -69,7 +69,7 @@ class Stream:
         data_retention_in_hours: int = 0,
         device_name: Optional[str] = None,
         media_type: Optional[str] = None,
-        tags: Optional[Dict[str, str]] = None,
+        tags: Optional[Mapping[str, str]] = None,
         storage_tier: str = "HOT",
         endpoint_ids: Optional[Dict[str, str]] = None,
     ) -> None:
@@ -137,7 +137,7 @@ class SignalingChannel:
         version: str,
         channel_type: str = SINGLE_MASTER,
         message_ttl_seconds: int = DEFAULT_MESSAGE_TTL_SECONDS,
-        tags: Optional[Dict[str, str]] = None,
+        tags: Optional[Mapping[str, str]] = None,
         endpoint_ids: Optional[Dict[str, str]] = None,
     ) -> None:
         self.name = name

@@ -25,6 +25,7 @@ DEFAULT_KMS_ALIAS = "alias/aws/kinesisvideo"
 #: ``s-`` fleet, the archived-media APIs by the ``b-`` fleet (AWS_BEHAVIOUR.md, Endpoints).
 ENDPOINT_FLEET: Mapping[str, str] = {"PUT_MEDIA": "s", "GET_MEDIA": "s"}
 DEFAULT_ENDPOINT_FLEET = "b"
+_FLEETS = ("s", "b")
 
 
 @functools.lru_cache(maxsize=64)
@@ -87,9 +88,9 @@ class StreamsMixin(StoreBase):
                 data_retention_in_hours=data_retention_in_hours,
                 device_name=device_name,
                 media_type=media_type,
-                tags=dict(tags or {}),
+                tags=tags,  # copied by Stream
                 storage_tier=storage_tier,
-                endpoint_ids={"s": _clock.new_hex8(rng), "b": _clock.new_hex8(rng)},
+                endpoint_ids=dict(zip(_FLEETS, _clock.new_hex8s(rng, 2))),
             )
             self._add(stream)
             return stream

@@ -1,0 +1,358 @@
+"""The per-request shortcuts give exactly what the plain code gives (docs/performance.md,
+optimisations 16-24): JSON through orjson or the standard library, the request body's
+scanner, the SigV4 scope cache, the ``AWSResponse`` factory, seeded sources copied from a
+kept state, ids drawn in one piece, environment tests without exceptions, the string cache's
+bounds, and creation times reused from the request clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import re
+import uuid
+from typing import Any, List
+
+import pytest
+from botocore.awsrequest import AWSResponse
+from freezegun import freeze_time
+
+from kvsmock import _clock, _dispatch, _intercept, _model, _protocol, _validate
+from kvsmock import mock as mock_module
+from kvsmock.state import Store
+
+UTC = dt.timezone.utc
+
+
+def _stdlib_json(value: Any) -> bytes:
+    return json.dumps(value, default=_protocol._json_default, separators=(",", ":")).encode()
+
+
+# -- JSON bodies ------------------------------------------------------------------------------
+
+_RESULTS = [
+    {"StreamInfo": {"DeviceName": None, "StreamName": "cam-1", "DataRetentionInHours": 0}},
+    {"CreationTime": dt.datetime(2021, 3, 22, 7, 49, 59, 939000, tzinfo=UTC)},
+    {"T": dt.datetime(1969, 12, 31, 23, 59, 59, 1000, tzinfo=UTC)},
+    {"Payload": b"\x00\x01binary\xff"},
+    {"List": [1, 2.5, -0.0, 1e300, True, False, None, "", {"nested": []}]},
+    {"Big": 2**63 - 1, "Small": -(2**63)},
+    {"Escapes": 'quote " backslash \\ tab \t newline \n bell \x07 slash /'},
+]
+
+
+@pytest.mark.parametrize("value", _RESULTS)
+def test_encode_json_is_the_standard_librarys_bytes(value: Any) -> None:
+    # ASCII strings, ordinary floats: byte for byte what json.dumps writes.
+    assert _protocol.encode_json(value) == _stdlib_json(value)
+
+
+def test_encode_json_writes_non_ascii_as_utf8_with_the_same_value() -> None:
+    value = {"DeviceName": "caméra \u2028 \U0001f3a5"}
+    body = _protocol.encode_json(value)
+    assert json.loads(body) == value == json.loads(_stdlib_json(value))
+    assert body == '{"DeviceName":"caméra \u2028 \U0001f3a5"}'.encode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"Huge": 2**64 + 1}, {"Huge": -(2**64) - 1}, {"Lone": "\ud800 surrogate"}],
+    ids=["over-64-bits", "under-64-bits", "lone-surrogate"],
+)
+def test_what_orjson_refuses_goes_through_the_standard_library(value: Any) -> None:
+    assert _protocol.encode_json(value) == _stdlib_json(value)
+
+
+def test_without_orjson_the_standard_library_encodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_protocol, "_orjson_dumps", None)
+    value = {"DeviceName": "caméra", "T": dt.datetime(2021, 1, 1, tzinfo=UTC)}
+    assert _protocol.encode_json(value) == _stdlib_json(value)
+    assert _protocol.encode_json(value) == b'{"DeviceName":"cam\\u00e9ra","T":1609459200.0}'
+
+
+def test_missing_orjson_is_found_missing_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+    attempts: List[str] = []
+
+    def no_orjson(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "orjson":
+            attempts.append(name)
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(_protocol, "_orjson_dumps", _protocol._UNSET)
+    monkeypatch.setattr(builtins, "__import__", no_orjson)
+    assert _protocol.encode_json({"a": 1}) == b'{"a":1}'
+    assert _protocol.encode_json({"b": 2}) == b'{"b":2}'
+    assert attempts == ["orjson"]
+    assert _protocol._orjson_dumps is None
+
+
+@pytest.mark.parametrize(
+    "when, epoch",
+    [
+        (dt.datetime(2021, 3, 22, 7, 49, 59, 939999, tzinfo=UTC), 1616399399.939),  # truncated
+        (dt.datetime(2021, 3, 22, 7, 49, 59, 939000), 1616399399.939),  # naive is UTC
+        (
+            dt.datetime(2021, 3, 22, 8, 49, 59, 939000, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+            1616399399.939,
+        ),
+    ],
+    ids=["sub-millisecond", "naive", "offset"],
+)
+def test_timestamps_are_epoch_seconds_truncated_to_the_millisecond(
+    when: dt.datetime, epoch: float
+) -> None:
+    assert json.loads(_protocol.encode_json({"T": when})) == {"T": epoch}
+    assert json.loads(_stdlib_json({"T": when})) == {"T": epoch}
+
+
+def test_frozen_clock_datetimes_encode_as_epoch_seconds() -> None:
+    with freeze_time("2021-03-22 07:49:59.939"):
+        now = dt.datetime.now(UTC)
+        assert now.__class__ is not _protocol._REAL_DATETIME[0]  # freezegun's subclass
+        assert _protocol.encode_json({"T": now}) == b'{"T":1616399399.939}'
+
+
+# -- request bodies ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"StreamName":"cam-1"}',
+        b'{"a": [1, 2.5, null, true], "b": {"c": "\\u00e9\\ud83c\\udfa5"}}',
+        b'{"StreamName":"cam-1"}  \n',
+        b'{"n": NaN, "i": -Infinity}',
+        b'{"dup": 1, "dup": 2}',
+        b'{"big": 123456789012345678901234567890}',
+        '{"s": "caméra"}'.encode(),
+    ],
+)
+def test_request_json_reads_as_json_loads(body: bytes) -> None:
+    assert repr(_protocol._loads(body)) == repr(json.loads(body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"a": 1} trailing', b'{"a": 1}{"b": 2}', b'{"a": ', b"{", b'{"a": 1,}', b'{"\x01": 1}'],
+)
+def test_malformed_request_json_raises_as_json_loads(body: bytes) -> None:
+    with pytest.raises(ValueError) as ours:
+        _protocol._loads(body)
+    with pytest.raises(ValueError) as theirs:
+        json.loads(body)
+    assert str(ours.value) == str(theirs.value)
+
+
+# -- SigV4 scope --------------------------------------------------------------------------------
+
+_AUTH = (
+    "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261130/eu-west-1/kinesisvideo/aws4_request, "
+    "SignedHeaders=host;x-amz-date, Signature=0123abcd"
+)
+
+
+@pytest.mark.parametrize(
+    "auth",
+    [
+        _AUTH,
+        _AUTH.split(",")[0],  # no comma after the credential
+        "AWS4-HMAC-SHA256 Credential=bad, Credential=AKIB/20261130/us-west-2/kvs/aws4_request",
+        "AWS4-HMAC-SHA256 Credential=AKIA/2026113/us-west-2/x/aws4_request",  # 7-digit date
+        "AWS4-HMAC-SHA256 Credential=AKIA/20261130/us west/x/aws4_request",
+        "Bearer token",
+        "",
+    ],
+)
+def test_credential_scope_is_what_the_pattern_finds(auth: str) -> None:
+    match = _dispatch._CREDENTIAL.search(auth)
+    expected = (match.group(1), match.group(2)) if match else None
+    assert _dispatch._credential_scope(auth) == expected
+    assert _dispatch._credential_scope(auth) == expected  # from the cache, if cached
+
+
+def test_credential_scope_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_dispatch, "_scopes", {})
+    for i in range(_dispatch._SCOPES_MAX + 10):
+        auth = f"AWS4-HMAC-SHA256 Credential=AKIA{i:012d}/20261130/us-east-1/kinesisvideo/a, x"
+        assert _dispatch._credential_scope(auth) == (f"AKIA{i:012d}", "us-east-1")
+    assert len(_dispatch._scopes) == 10
+
+
+# -- AWSResponse ----------------------------------------------------------------------------------
+
+_HEADERS = {"x-amzn-RequestId": "r-1", "Content-Type": "application/json", "Content-Length": "2"}
+
+
+def test_response_factory_builds_what_the_constructor_builds() -> None:
+    fast = _intercept._response_factory()
+    assert fast is not _intercept._aws_response  # this botocore's layout is the known one
+    ours = fast("https://x", 404, _HEADERS, b"{}")
+    theirs = _intercept._aws_response("https://x", 404, _HEADERS, b"{}")
+    assert vars(ours).keys() == vars(theirs).keys()
+    assert (ours.url, ours.status_code, ours.content) == ("https://x", 404, b"{}")
+    assert list(ours.headers.items()) == list(theirs.headers.items())
+    assert ours.headers["X-AMZN-REQUESTID"] == ours.headers.get("x-amzn-requestid") == "r-1"
+    assert ours.raw.read() == b"{}"
+    ours.headers["content-length"] = "3"  # its own HeadersDict: the next one is untouched
+    assert fast("https://x", 200, _HEADERS, b"{}").headers["Content-Length"] == "2"
+
+
+def test_response_factory_streams_an_iterable_body() -> None:
+    chunks = iter([b"ab", b"cd", b"e"])
+    response = _intercept._response_factory()("https://x", 200, {}, chunks)
+    assert response.raw.read(3) == b"abc"
+    assert b"".join(response.raw.stream(2)) == b"de"
+
+
+def test_response_factory_falls_back_when_botocore_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = AWSResponse.__init__
+
+    def init(self: Any, *args: Any) -> None:
+        original(self, *args)
+        self.new_attribute = True
+
+    monkeypatch.setattr(AWSResponse, "__init__", init)
+    assert _intercept._response_factory() is _intercept._aws_response
+
+
+# -- seeded sources and ids ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 7, "requests-0", "x" * 100])
+def test_seeded_random_draws_as_random_random(seed: Any) -> None:
+    for _ in range(2):  # the second time from the kept state
+        ours, theirs = _clock.seeded_random(seed), random.Random(seed)
+        assert [ours.random() for _ in range(5)] == [theirs.random() for _ in range(5)]
+        assert ours.randbytes(16) == theirs.randbytes(16)
+
+
+def test_seeded_random_copies_are_independent() -> None:
+    first, second = _clock.seeded_random(3), _clock.seeded_random(3)
+    drawn = first.getrandbits(64)
+    assert second.getrandbits(64) == drawn
+    assert _clock.seeded_random(3).getrandbits(64) == drawn
+
+
+def test_seeded_random_without_seed_is_from_the_os() -> None:
+    assert _clock.seeded_random(None).getrandbits(128) != _clock.seeded_random(None).getrandbits(
+        128
+    )
+
+
+def test_seeded_random_keeps_few_states(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_clock, "_SEEDED_STATES", {})
+    for seed in range(70):
+        _clock.seeded_random(seed)
+    assert len(_clock._SEEDED_STATES) == 70 - 64
+
+
+def test_ids_have_their_documented_shapes() -> None:
+    rng = random.Random(11)
+    for _ in range(2000):
+        request_id = _clock.new_request_id(rng)
+        parsed = uuid.UUID(request_id)
+        assert (str(parsed), parsed.version, parsed.variant) == (request_id, 4, uuid.RFC_4122)
+        assert re.fullmatch(r"[a-zA-Z0-9]{20}", _clock.new_version(rng))
+        ids = _clock.new_hex8s(rng, 4)
+        assert len(ids) == 4 and all(re.fullmatch(r"[0-9a-f]{8}", i) for i in ids)
+
+
+def test_version_characters_cover_the_whole_alphabet() -> None:
+    rng = random.Random(5)
+    seen = set("".join(_clock.new_version(rng) for _ in range(200)))
+    assert seen == set(_clock._VERSION_ALPHABET)
+
+
+# -- environment -----------------------------------------------------------------------------
+
+
+def test_env_has_is_key_in_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KVSMOCK_PRESENT", "")
+    monkeypatch.delenv("KVSMOCK_ABSENT", raising=False)
+    assert mock_module._env_has("KVSMOCK_PRESENT") is True
+    assert mock_module._env_has("KVSMOCK_ABSENT") is False
+    assert mock_module._env_has("PATH") is ("PATH" in os.environ)
+
+
+def test_env_restore_leaves_a_value_set_inside_the_mock_to_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIABEFORE")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    mock_module._install_env()
+    os.environ["AWS_SESSION_TOKEN"] = "set-inside"
+    os.environ["AWS_ACCESS_KEY_ID"] = "changed-inside"
+    mock_module._restore_env()
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIABEFORE"
+    assert "AWS_SESSION_TOKEN" not in os.environ
+
+
+# -- string cache bounds -----------------------------------------------------------------------
+
+
+def _stream_name_rule() -> Any:
+    memo = _validate._Memo()
+    shape = _model.operation_model("kinesisvideo", "DescribeStream").input_shape
+    _validate._compile(shape, False, memo)
+    return memo.strings["StreamName"]
+
+
+def test_valid_strings_are_remembered_up_to_the_quota_size() -> None:
+    rule = _stream_name_rule()
+    names = [f"cam-{i:05d}" for i in range(10_000)]
+    assert all(rule.ok(name) for name in names)
+    assert len(rule.passed) == 10_000  # a whole default-quota listing fits
+    assert _validate._PASSED_CACHE_SIZE == 16384
+
+
+def test_long_strings_are_checked_but_not_remembered() -> None:
+    memo = _validate._Memo()
+    shape = _model.operation_model("kinesis-video-signaling", "SendAlexaOfferToMaster")
+    _validate._compile(shape.input_shape, False, memo)
+    rule = memo.strings["MessagePayload"]
+    payload = "A" * 5000
+    assert rule.ok(payload) and rule.ok(payload)
+    assert payload not in rule.passed
+    assert rule.ok("short") and "short" in rule.passed
+
+
+# -- creation times ------------------------------------------------------------------------------
+
+
+def _created(now: dt.datetime) -> Any:
+    store = Store("123456789012", "us-east-1", rng=random.Random(0))
+    return store.create_stream("cam", now=now)
+
+
+def test_creation_time_is_the_request_clock_when_already_whole_milliseconds() -> None:
+    now = dt.datetime(2021, 3, 22, 7, 49, 59, 939000, tzinfo=UTC)
+    stream = _created(now)
+    assert stream.creation_time is now
+    assert stream.arn.endswith("/cam/1616399399939")
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        dt.datetime(2021, 3, 22, 7, 49, 59, 939999, tzinfo=UTC),
+        dt.datetime(2021, 3, 22, 8, 49, 59, 939000, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+    ],
+    ids=["sub-millisecond", "offset"],
+)
+def test_creation_time_is_whole_milliseconds_utc(now: dt.datetime) -> None:
+    stream = _created(now)
+    assert stream.creation_time == dt.datetime(2021, 3, 22, 7, 49, 59, 939000, tzinfo=UTC)
+    assert stream.creation_time.tzinfo is UTC
+    assert stream.arn.endswith("/cam/1616399399939")
+
+
+def test_creation_time_under_a_frozen_clock_is_a_plain_datetime() -> None:
+    with freeze_time("2021-03-22 07:49:59.939"):
+        stream = _created(_clock.now())
+    assert stream.creation_time.__class__ is _protocol._REAL_DATETIME[0]  # not freezegun's
+    assert stream.creation_time == dt.datetime(2021, 3, 22, 7, 49, 59, 939000, tzinfo=UTC)
