@@ -506,22 +506,30 @@ def _inline(shape: Any, var: str, output: bool, memo: _Memo, ns: Dict[str, Any])
     return f"_f{n}({var})"
 
 
+def _structure_lines(
+    shape: Any, var: str, output: bool, memo: _Memo, ns: Dict[str, Any]
+) -> List[str]:
+    """Lines that ``return False`` unless the structure in ``var`` passes, member by member."""
+    lines = [f"if {var}.__class__ is not dict:", "    return False", f"get = {var}.get"]
+    for name in shape.required_members:
+        lines += [f"if get({name!r}) is None:", "    return False"]
+    for name, member in shape.members.items():
+        test = _inline(member, "v", output, memo, ns)
+        lines += [
+            f"v = get({name!r})",
+            f"if v is not None and not ({test}):",
+            "    return False",
+        ]
+    return lines
+
+
 def _generate(shape: Any, output: bool, memo: _Memo) -> Callable[[Any], bool]:
     ns: Dict[str, Any] = {}
     meta = shape.metadata
     type_name = shape.type_name
     lines: List[str] = []
     if type_name == "structure":
-        lines += ["if value.__class__ is not dict:", "    return False", "get = value.get"]
-        for name in shape.required_members:
-            lines += [f"if get({name!r}) is None:", "    return False"]
-        for name, member in shape.members.items():
-            test = _inline(member, "v", output, memo, ns)
-            lines += [
-                f"v = get({name!r})",
-                f"if v is not None and not ({test}):",
-                "    return False",
-            ]
+        lines += _structure_lines(shape, "value", output, memo, ns)
     else:
         exact = "list" if type_name == "list" else "dict"
         lines += [f"if value.__class__ is not {exact}:", "    return False"]
@@ -530,7 +538,14 @@ def _generate(shape: Any, output: bool, memo: _Memo) -> Callable[[Any], bool]:
             lines += [f"if len(value) < {int(meta['min'])}:", "    return False"]
         if "max" in meta:
             lines += [f"if len(value) > {int(meta['max'])}:", "    return False"]
-        if type_name == "list":
+        if type_name == "list" and shape.member.type_name == "structure":
+            # A list of structures (StreamInfoList): each item's members tested in the loop,
+            # the lines the item's own predicate would run, without a call per item.
+            lines += ["for item in value:"]
+            lines += [
+                f"    {line}" for line in _structure_lines(shape.member, "item", output, memo, ns)
+            ]
+        elif type_name == "list":
             test = _inline(shape.member, "v", output, memo, ns)
             lines += ["for v in value:", f"    if not ({test}):", "        return False"]
         else:

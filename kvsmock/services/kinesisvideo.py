@@ -11,11 +11,13 @@ import base64
 import binascii
 import copy
 import hashlib
+import operator
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from kvsmock.errors import invalid_argument
 from kvsmock.services import RequestContext
 from kvsmock.state import (
+    ACTIVE,
     DEFAULT_ENDPOINT_FLEET,
     DEFAULT_MESSAGE_TTL_SECONDS,
     ENDPOINT_FLEET,
@@ -35,6 +37,7 @@ Result = Dict[str, Any]
 #: ListStreams' default and maximum page size (API_ListStreams: "The default is 10,000").
 LIST_STREAMS_DEFAULT_MAX_RESULTS = 10_000
 _TOKEN_PREFIX = "kvsmock:v1:"
+_NAME = operator.attrgetter("name")
 
 
 def stream_info(store: Store, stream: Stream, status: str) -> Result:
@@ -139,13 +142,16 @@ def list_streams(store: Store, params: Params, ctx: RequestContext) -> Result:
     scope = _scope(store, "streams")
     after = _decode_token(params.get("NextToken"), scope)
     prefix = (params.get("StreamNameCondition") or {}).get("ComparisonValue") or ""
+    now, status = ctx.now, store.status
     return _page(
         "StreamInfoList",
-        store.iter_streams(after=after, prefix=prefix, now=ctx.now),
+        store.iter_streams(after=after, prefix=prefix, now=now),
         limit,
         scope,
-        lambda stream: stream.name,
-        lambda stream: stream_info(store, stream, store.status(stream, ctx.now) or "DELETING"),
+        _NAME,
+        lambda stream: stream_info(
+            store, stream, ACTIVE if stream.phase is None else status(stream, now) or "DELETING"
+        ),
     )
 
 
@@ -281,7 +287,7 @@ def list_signaling_channels(store: Store, params: Params, ctx: RequestContext) -
         store.iter_channels(after=after, prefix=prefix, now=ctx.now),
         limit,
         scope,
-        lambda channel: channel.name,
+        _NAME,
         lambda channel: channel_info(store, channel, store.status(channel, ctx.now) or "DELETING"),
     )
 

@@ -244,8 +244,8 @@ class StoreBase:
             if not name.startswith(prefix):
                 return
             resource = table[name]
-            if self.status(resource, now) is None:  # finished deleting: dropped from names
-                continue
+            if resource.phase is not None and self.status(resource, now) is None:
+                continue  # finished deleting: dropped from names
             i += 1
             yield resource
 
