@@ -46,7 +46,7 @@ SCALES: Dict[str, Dict[str, int]] = {
         "endpoint": 2000,
         "tags": 1000,
         "tests": 200,
-        "tests_new_client": 20,
+        "tests_new_client": 40,
         "start_stop": 1000,
         "describe_big": 1000,
         "list_small": 1000,

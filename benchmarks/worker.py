@@ -34,12 +34,15 @@ def timed(
     """Run ``prepare(i)()`` ``warmup + repeats`` times; samples are microseconds per unit.
 
     The figure is CPU time of this process (``time.process_time``): on a shared machine it
-    leaves out the time the process waited for a core. Wall time is kept alongside.
+    leaves out the time the process waited for a core. Wall time is kept alongside. A full
+    garbage collection runs before each batch, untimed, so that no batch inherits another's
+    pending collections (collections during a batch are timed: they are part of the cost).
     """
     samples: List[float] = []
     wall: List[float] = []
     for i in range(warmup + repeats):
         batch = prepare(i)
+        gc.collect()  # every batch starts from the same collector state (outside the timing)
         w0, t0 = time.perf_counter(), time.process_time()
         batch()
         elapsed, w_elapsed = time.process_time() - t0, time.perf_counter() - w0

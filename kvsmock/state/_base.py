@@ -96,8 +96,9 @@ class StoreBase:
         self._channel_names: List[str] = []  # sorted: ListSignalingChannels order and cursor
         #: StreamARN -> the channel whose MediaStorageConfiguration is ENABLED on it.
         self._media_links: Dict[str, SignalingChannel] = {}
-        #: resource kind -> name -> last creation time used in an ARN (epoch ms). Keyed by
-        #: the name itself (no (kind, name) tuple per resource: 10,000 streams, 10,000 tuples).
+        #: resource kind -> name -> creation time (epoch ms, as in its ARN) of the last
+        #: resource of that name whose deletion finished; a live resource's name cannot be
+        #: taken, so a new resource of a name only has to come after these.
         self._last_creation_ms: Dict[str, Dict[str, int]] = {"stream": {}, "channel": {}}
         #: Fragments and fragment numbers (:class:`kvsmock.media.MediaState`), created by the
         #: first PutMedia; ``None`` until then.
@@ -137,6 +138,10 @@ class StoreBase:
         name = resource.name
         if table.get(name) is resource:
             del table[name]
+            # What a later resource of this name must come after (see _identity).
+            self._last_creation_ms[_kind_of(resource)][name] = _clock.epoch_millis(
+                resource.creation_time
+            )
             if self.media is not None and isinstance(resource, Stream):
                 self.media.forget(resource.arn)  # "makes the data ... inaccessible"
             i = bisect.bisect_left(names, name)
@@ -174,8 +179,7 @@ class StoreBase:
         creation time): under a frozen clock the new creation time moves 1 ms on.
         """
         created_ms = _clock.epoch_millis(now)
-        last_of_kind = self._last_creation_ms.setdefault(kind, {})
-        last = last_of_kind.get(name)
+        last = self._last_creation_ms[kind].get(name)
         creation_time = now
         if last is not None and created_ms <= last:
             created_ms = last + 1
@@ -186,7 +190,6 @@ class StoreBase:
             or now.microsecond % 1000
         ):
             creation_time = _clock.from_epoch_millis(created_ms)  # a plain datetime, UTC, ms
-        last_of_kind[name] = created_ms
         arn = _clock.resource_arn(
             self.partition, self.region, self.account_id, kind, name, created_ms
         )

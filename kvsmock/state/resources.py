@@ -4,7 +4,7 @@ their members. Plain data: the rules live in the store's mixins."""
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Dict, Mapping, Optional
+from typing import TYPE_CHECKING, Dict, Mapping, Optional, Union
 
 if TYPE_CHECKING:
     from kvsmock.state.configurations import (
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 CREATING, ACTIVE, UPDATING, DELETING = "CREATING", "ACTIVE", "UPDATING", "DELETING"
 #: ``ChannelType`` default, and the only type the service supports (model doc).
 SINGLE_MASTER = "SINGLE_MASTER"
+#: Data endpoint fleets of a stream, in the order of :class:`Stream`'s ``endpoint_ids`` string.
+_STREAM_FLEETS = ("s", "b")
 #: ``SingleMasterConfiguration.MessageTtlSeconds`` when CreateSignalingChannel omits it.
 DEFAULT_MESSAGE_TTL_SECONDS = 60
 
@@ -30,9 +32,12 @@ class Stream:
         version: ``Version``, 20 alphanumerics, new on every metadata change.
         device_name, media_type, kms_key_id: as in ``StreamInfo`` (``None`` when unset).
         data_retention_in_hours: ``DataRetentionInHours`` (hours, 0..87600).
-        tags: the stream's tags, key -> value.
+        tags: the stream's tags, key -> value (a dict made on first use).
         storage_tier: ``StreamStorageConfiguration.DefaultStorageTier`` (``HOT``/``WARM``).
-        endpoint_ids: data endpoint host ids by fleet (``{"s": "1e415f8b", "b": ...}``).
+        endpoint_ids: data endpoint host ids by fleet (``{"s": "1e415f8b", "b": ...}``). The
+            store passes them as one string, the ``s`` id then the ``b`` id, made into the
+            dict on first use: most streams of a test suite never get an endpoint, and
+            10,000 streams hold 10,000 fewer dicts.
         image_generation_configuration: :class:`ImageGenerationConfiguration` or ``None``.
         notification_configuration: :class:`NotificationConfiguration` or ``None``.
         edge_configuration: :class:`EdgeConfiguration` or ``None``; read its current
@@ -40,12 +45,13 @@ class Stream:
     """
 
     __slots__ = (
+        "_endpoint_ids",
+        "_tags",
         "arn",
         "creation_time",
         "data_retention_in_hours",
         "device_name",
         "edge_configuration",
-        "endpoint_ids",
         "image_generation_configuration",
         "kms_key_id",
         "media_type",
@@ -54,7 +60,6 @@ class Stream:
         "phase",
         "phase_started",
         "storage_tier",
-        "tags",
         "version",
     )
 
@@ -71,7 +76,7 @@ class Stream:
         media_type: Optional[str] = None,
         tags: Optional[Mapping[str, str]] = None,
         storage_tier: str = "HOT",
-        endpoint_ids: Optional[Dict[str, str]] = None,
+        endpoint_ids: Union[Mapping[str, str], str, None] = None,
     ) -> None:
         self.name = name
         self.arn = arn
@@ -81,9 +86,11 @@ class Stream:
         self.data_retention_in_hours = data_retention_in_hours
         self.device_name = device_name
         self.media_type = media_type
-        self.tags: Dict[str, str] = dict(tags or {})
+        self._tags: Optional[Dict[str, str]] = dict(tags) if tags else None
         self.storage_tier = storage_tier
-        self.endpoint_ids: Dict[str, str] = dict(endpoint_ids or {})
+        self._endpoint_ids: Union[Dict[str, str], str] = (
+            endpoint_ids if isinstance(endpoint_ids, str) else dict(endpoint_ids or {})
+        )
         #: ``ImageGenerationConfiguration`` (UpdateImageGenerationConfiguration), or None.
         self.image_generation_configuration: Optional[ImageGenerationConfiguration] = None
         #: ``NotificationConfiguration`` (UpdateNotificationConfiguration), or None.
@@ -93,6 +100,30 @@ class Stream:
         #: The transition in progress (CREATING/UPDATING/DELETING) or None when settled.
         self.phase: Optional[str] = None
         self.phase_started = creation_time
+
+    @property
+    def tags(self) -> Dict[str, str]:
+        """The stream's tags, key -> value (at most 50; TagStream, UntagStream)."""
+        tags = self._tags
+        if tags is None:
+            tags = self._tags = {}
+        return tags
+
+    @tags.setter
+    def tags(self, value: Dict[str, str]) -> None:
+        self._tags = value
+
+    @property
+    def endpoint_ids(self) -> Dict[str, str]:
+        """Data endpoint host ids by fleet, ``{"s": "1e415f8b", "b": "..."}`` (GetDataEndpoint)."""
+        ids = self._endpoint_ids
+        if isinstance(ids, str):
+            ids = self._endpoint_ids = dict(zip(_STREAM_FLEETS, (ids[:8], ids[8:16])))
+        return ids
+
+    @endpoint_ids.setter
+    def endpoint_ids(self, value: Dict[str, str]) -> None:
+        self._endpoint_ids = value
 
     def __repr__(self) -> str:
         return f"Stream(name={self.name!r}, arn={self.arn!r}, version={self.version!r})"

@@ -25,7 +25,6 @@ DEFAULT_KMS_ALIAS = "alias/aws/kinesisvideo"
 #: ``s-`` fleet, the archived-media APIs by the ``b-`` fleet (AWS_BEHAVIOUR.md, Endpoints).
 ENDPOINT_FLEET: Mapping[str, str] = {"PUT_MEDIA": "s", "GET_MEDIA": "s"}
 DEFAULT_ENDPOINT_FLEET = "b"
-_FLEETS = ("s", "b")
 
 
 @functools.lru_cache(maxsize=64)
@@ -68,7 +67,9 @@ class StreamsMixin(StoreBase):
         """
         with self.lock:
             now = now or _clock.now()
-            self._claim("stream", name, now)
+            streams = self._streams
+            if name in streams or len(streams) >= self.stream_limit:
+                self._claim("stream", name, now)  # a name in use, or the quota: the full rules
             if data_retention_in_hours > MAX_DATA_RETENTION_IN_HOURS:
                 raise invalid_argument(
                     f"1 validation error detected: Value '{data_retention_in_hours}' at "
@@ -84,13 +85,14 @@ class StreamsMixin(StoreBase):
                 arn=arn,
                 creation_time=creation_time,
                 version=_clock.new_version(rng),
-                kms_key_id=kms_key_id or self.default_kms_key_arn,
+                kms_key_id=kms_key_id
+                or _kms_alias_arn(self.partition, self.region, self.account_id),
                 data_retention_in_hours=data_retention_in_hours,
                 device_name=device_name,
                 media_type=media_type,
                 tags=tags,  # copied by Stream
                 storage_tier=storage_tier,
-                endpoint_ids=dict(zip(_FLEETS, _clock.new_hex8s(rng, 2))),
+                endpoint_ids=_clock.new_hex_ids(rng, 2),  # the s id, then the b id
             )
             self._add(stream)
             return stream

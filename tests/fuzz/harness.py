@@ -153,6 +153,11 @@ def _flatten(obj: Any, path: str, out: Dict[str, Any], seen: Tuple[int, ...]) ->
     for name in dict.fromkeys(names):
         if name in ("rng", "lock", "__weakref__", "__dict__"):
             continue
+        public = name.lstrip("_")
+        if name != public and isinstance(getattr(type(obj), public, None), property):
+            # A lazily made value (Stream.tags, Stream.endpoint_ids): compare it as read
+            # through its property, not in the form it happens to be stored in.
+            name = public
         if hasattr(obj, name):
             _flatten(getattr(obj, name), f"{path}.{name}", out, seen)
 
