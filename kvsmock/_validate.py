@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Set
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 #: ``check(value, path, problems)`` appends one message per broken constraint.
 Check = Callable[[Any, str, List[str]], None]
@@ -302,6 +302,50 @@ _PASSED_CACHE_SIZE = 16384
 _PASSED_MAX_LENGTH = 1024
 
 
+#: String rules by their constraints (min, max, enum, pattern): every compiled check with the
+#: same constraints shares one, so a name or ARN accepted by one operation's check (a
+#: CreateStream result) is known to the others (DescribeStream's, ListStreams').
+_SHARED_RULES: Dict[Tuple[Any, ...], _StringRule] = {}
+
+
+def _shared_rule(
+    lo_i: Optional[int],
+    hi_i: Optional[int],
+    allowed: Optional[FrozenSet[str]],
+    pattern: Optional[str],
+    matcher: Optional[Callable[[str], Any]],
+) -> _StringRule:
+    """The rule of these constraints: a predicate, and the strings it accepted.
+
+    The constraints depend on the value alone, and the same names, ARNs and versions are
+    checked call after call: accepted strings are remembered, bounded in number and length,
+    cleared when full.
+    """
+    key = (lo_i, hi_i, allowed, pattern)
+    found = _SHARED_RULES.get(key)
+    if found is not None:
+        return found
+    passed: Set[str] = set()
+
+    def ok(value: str) -> bool:
+        # Every constraint, without messages; remembers a string that meets them all.
+        size = java_length(value)
+        if (
+            (lo_i is not None and size < lo_i)
+            or (hi_i is not None and size > hi_i)
+            or (allowed is not None and value not in allowed)
+            or (matcher is not None and matcher(value) is None)
+        ):
+            return False
+        if len(value) <= _PASSED_MAX_LENGTH:
+            if len(passed) >= _PASSED_CACHE_SIZE:
+                passed.clear()
+            passed.add(value)
+        return True
+
+    return _SHARED_RULES.setdefault(key, _StringRule(passed, ok))
+
+
 def _string_steps(shape: Any, output: bool, memo: _Memo) -> List[Check]:
     # One step for every string constraint (length, enum, pattern, in that order, with the
     # messages of _length_steps and the enum and pattern checks): strings are most of the
@@ -322,28 +366,9 @@ def _string_steps(shape: Any, output: bool, memo: _Memo) -> List[Check]:
         matcher = compile_pattern(pattern)
     if lo_i is None and hi_i is None and allowed is None and matcher is None:
         return []
-    # Strings that met every constraint: the constraints depend on the value alone, and the
-    # same names, ARNs and versions are checked call after call. Bounded in number and
-    # length; cleared when full.
-    passed: Set[str] = set()
-
-    def ok(value: str) -> bool:
-        # Every constraint below, without messages; remembers a string that meets them all.
-        size = java_length(value)
-        if (
-            (lo_i is not None and size < lo_i)
-            or (hi_i is not None and size > hi_i)
-            or (allowed is not None and value not in allowed)
-            or (matcher is not None and matcher(value) is None)
-        ):
-            return False
-        if len(value) <= _PASSED_MAX_LENGTH:
-            if len(passed) >= _PASSED_CACHE_SIZE:
-                passed.clear()
-            passed.add(value)
-        return True
-
-    memo.strings[shape.name] = _StringRule(passed, ok)
+    rule = _shared_rule(lo_i, hi_i, allowed, pattern if matcher is not None else None, matcher)
+    memo.strings[shape.name] = rule
+    passed, ok = rule
 
     def string_constraints(value: str, path: str, problems: List[str]) -> None:
         if value in passed or ok(value):

@@ -304,10 +304,27 @@ def _stream_name_rule() -> Any:
 
 def test_valid_strings_are_remembered_up_to_the_quota_size() -> None:
     rule = _stream_name_rule()
+    rule.passed.clear()
     names = [f"cam-{i:05d}" for i in range(10_000)]
     assert all(rule.ok(name) for name in names)
     assert len(rule.passed) == 10_000  # a whole default-quota listing fits
     assert _validate._PASSED_CACHE_SIZE == 16384
+
+
+def test_checks_with_the_same_constraints_share_what_they_accepted() -> None:
+    describe = _model.operation_model("kinesisvideo", "DescribeStream")
+    listing = _model.operation_model("kinesisvideo", "ListStreams")
+    outputs, inputs = _validate._Memo(), _validate._Memo()
+    _validate._compile(listing.output_shape, True, outputs)
+    _validate._compile(describe.input_shape, False, inputs)
+    # StreamName: the same length and pattern in the input and the output shape.
+    assert outputs.strings["StreamName"] is inputs.strings["StreamName"]
+    arn = "arn:aws:kinesisvideo:us-east-1:123456789012:stream/shared/1616399399939"
+    assert inputs.strings["ResourceARN"].ok(arn)
+    assert arn in outputs.strings["ResourceARN"].passed
+    # Other constraints, another rule: an enum's strings are not a name's.
+    assert outputs.strings["Status"] is not outputs.strings["StreamName"]
+    assert not outputs.strings["Status"].ok("cam-1")
 
 
 def test_long_strings_are_checked_but_not_remembered() -> None:
