@@ -101,6 +101,11 @@ def _operation(service_id: str, operation: str) -> _Operation:
         return built
 
 
+#: Headers class -> a faster ``headers.get("Authorization")`` for it (registered by
+#: :mod:`kvsmock._intercept` for botocore's ``HeadersDict``, after checking it agrees).
+AUTHORIZATION_GETTERS: Dict[type, Callable[[Any], Any]] = {}
+
+
 def identity(headers: Mapping[str, Any], mock: MockLike) -> Tuple[str, str]:
     """``(account_id, region)`` of a request, from its SigV4 ``Authorization`` scope.
 
@@ -108,7 +113,8 @@ def identity(headers: Mapping[str, Any], mock: MockLike) -> Tuple[str, str]:
     account otherwise); the region is the credential scope's, which also holds for
     data-plane ``endpoint_url`` hosts. Unsigned requests fall back to ``us-east-1``.
     """
-    auth = headers.get("Authorization")
+    get = AUTHORIZATION_GETTERS.get(headers.__class__)
+    auth = headers.get("Authorization") if get is None else get(headers)
     if isinstance(auth, bytes):
         auth = auth.decode("latin-1")
     scope = _credential_scope(auth) if auth else None

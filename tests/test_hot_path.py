@@ -373,3 +373,23 @@ def test_creation_time_under_a_frozen_clock_is_a_plain_datetime() -> None:
         stream = _created(_clock.now())
     assert stream.creation_time.__class__ is _protocol._REAL_DATETIME[0]  # not freezegun's
     assert stream.creation_time == dt.datetime(2021, 3, 22, 7, 49, 59, 939000, tzinfo=UTC)
+
+
+def test_authorization_is_read_from_botocore_headers_as_get_reads_it() -> None:
+    from botocore.awsrequest import HeadersDict
+
+    _intercept._response_factory()  # registers the getter for this botocore
+    get = _dispatch.AUTHORIZATION_GETTERS[HeadersDict]
+    headers = HeadersDict({"authorization": _AUTH, "X-Amz-Date": "20261130T000000Z"})
+    assert get(headers) == headers.get("Authorization") == _AUTH
+    assert get(HeadersDict({"X-Amz-Date": "x"})) is None
+
+    class Mock:
+        def account_for(self, key: Any) -> str:
+            return f"account-of-{key}"
+
+    assert _dispatch.identity(headers, Mock()) == ("account-of-AKIAEXAMPLE", "eu-west-1")  # type: ignore[arg-type]
+    assert _dispatch.identity({"Authorization": _AUTH}, Mock()) == (  # type: ignore[arg-type]
+        "account-of-AKIAEXAMPLE",
+        "eu-west-1",
+    )
