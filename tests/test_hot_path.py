@@ -129,11 +129,25 @@ def test_frozen_clock_datetimes_encode_as_epoch_seconds() -> None:
         b'{"n": NaN, "i": -Infinity}',
         b'{"dup": 1, "dup": 2}',
         b'{"big": 123456789012345678901234567890}',
+        b'{"u64": 18446744073709551615, "over": 18446744073709551616}',
+        b'{"under": -9223372036854775809, "i64": -9223372036854775808}',
+        b'{"max": 9999999999999999999}',
+        b'{"name": "cam-12345678901234567890", "f": 0.12345678901234567890123}',
+        b'{"lone": "\\ud800", "pair": "\\ud83c\\udfa5", "nul": "\\u0000"}',
+        b'{"inf": 1E400, "tiny": 5e-324, "neg": -0, "negf": -0.0}',
         '{"s": "caméra"}'.encode(),
     ],
 )
 def test_request_json_reads_as_json_loads(body: bytes) -> None:
     assert repr(_protocol._loads(body)) == repr(json.loads(body))
+
+
+def test_invalid_utf8_request_json_raises_as_json_loads() -> None:
+    body = b'{"x": "\xff"}'
+    with pytest.raises(UnicodeDecodeError):
+        json.loads(body)
+    with pytest.raises(UnicodeDecodeError):
+        _protocol._loads(body)
 
 
 @pytest.mark.parametrize(
