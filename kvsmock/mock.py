@@ -78,7 +78,7 @@ def _restore_env() -> None:
         if value is None:
             if _env_has(key):
                 del environ[key]
-        elif not _env_has(key) or environ[key] != value:
+        else:
             environ[key] = value
     _saved_env.clear()
     _forget_fake_credentials()

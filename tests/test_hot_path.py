@@ -14,8 +14,10 @@ import re
 import uuid
 from typing import Any, List
 
+import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from kvsmock import _clock, _dispatch, _intercept, _model, _protocol, _validate
@@ -407,3 +409,50 @@ def test_authorization_is_read_from_botocore_headers_as_get_reads_it() -> None:
         "account-of-AKIAEXAMPLE",
         "eu-west-1",
     )
+
+
+# -- a finished deletion records the ARN's time, whatever was done to the resource ----------
+# (found in review: the record came from ``creation_time``, which tests may change through
+# ``mock.state()``; a backdated stream let an old ARN match its re-created successor, and a
+# naive ``creation_time`` made the deletion raise halfway, leaving the name in the listing
+# index without its stream.)
+
+
+def test_old_arn_never_matches_after_creation_time_was_edited() -> None:
+    from kvsmock import mock_kinesisvideo
+
+    with freeze_time("2026-01-01T00:00:00Z"), mock_kinesisvideo() as mock:
+        client = boto3.client("kinesisvideo", region_name="us-east-1")
+        old = client.create_stream(StreamName="cam")["StreamARN"]
+        mock.state().find_stream("cam").creation_time = dt.datetime(2025, 1, 1, tzinfo=UTC)
+        client.delete_stream(StreamARN=old)
+        new = client.create_stream(StreamName="cam")["StreamARN"]
+        assert old == "arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam/1767225600000"
+        assert new == "arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam/1767225600001"
+        with pytest.raises(ClientError) as caught:
+            client.delete_stream(StreamARN=old)
+        assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+@pytest.mark.parametrize("transition_seconds", [0, 5])
+def test_deleting_a_stream_with_a_naive_creation_time_completes(transition_seconds: int) -> None:
+    from kvsmock import mock_kinesisvideo
+
+    with (
+        freeze_time("2026-01-01") as clock,
+        mock_kinesisvideo(transition_seconds=transition_seconds) as mock,
+    ):
+        client = boto3.client("kinesisvideo", region_name="us-east-1")
+        arn = client.create_stream(StreamName="cam")["StreamARN"]
+        client.create_stream(StreamName="other")
+        clock.tick(6)
+        mock.state().find_stream("cam").creation_time = dt.datetime(2026, 1, 1)  # naive
+        client.delete_stream(StreamARN=arn)
+        clock.tick(6)
+        names = [s["StreamName"] for s in client.list_streams()["StreamInfoList"]]
+        assert names == ["other"]
+        assert client.list_streams()["StreamInfoList"][0]["StreamName"] == "other"
+        again = client.create_stream(StreamName="cam")["StreamARN"]
+        assert again == "arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam/1767225612000"
+        names = [s["StreamName"] for s in client.list_streams()["StreamInfoList"]]
+        assert names == ["cam", "other"]

@@ -137,11 +137,13 @@ class StoreBase:
         table, names = self._table(resource)
         name = resource.name
         if table.get(name) is resource:
+            # What a later resource of this name must come after (see _identity): the
+            # creation time in its ARN, which is what an old ARN is matched by (its
+            # ``creation_time`` attribute is the user's to change through ``mock.state()``).
+            created_ms = _arn_millis(resource.arn)
+            if created_ms is not None:
+                self._last_creation_ms[_kind_of(resource)][name] = created_ms
             del table[name]
-            # What a later resource of this name must come after (see _identity).
-            self._last_creation_ms[_kind_of(resource)][name] = _clock.epoch_millis(
-                resource.creation_time
-            )
             if self.media is not None and isinstance(resource, Stream):
                 self.media.forget(resource.arn)  # "makes the data ... inaccessible"
             i = bisect.bisect_left(names, name)
@@ -302,6 +304,12 @@ def _name_in_arn(arn: str) -> str:
     resource = arn.split(":", 5)[-1]
     parts = resource.split("/")
     return parts[1] if len(parts) == 3 else ""
+
+
+def _arn_millis(arn: str) -> Optional[int]:
+    # ``...:<kind>/<name>/<creation epoch ms>``: the trailing number, if it is one.
+    suffix = arn.rsplit("/", 1)[-1]
+    return int(suffix) if suffix.isascii() and suffix.isdigit() else None
 
 
 def _kind_of(resource: Resource) -> str:
