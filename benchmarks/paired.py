@@ -14,12 +14,15 @@ which ``run.py``'s separate processes cannot resolve. It measures a change, it i
 benchmark of record: ``make bench`` is.
 
 ``per-test``: a new mock entered and exited around one ``create_stream`` (reused client)
-against the floor switched on and off around the same call.
+against the floor switched on and off around the same call. ``list``: the whole listing of
+10,000 streams in pages of 100 through the paginator (one listing per batch item; the floor
+answers each page with kvsmock's own reply to it).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import time
@@ -41,6 +44,7 @@ import kvsmock
 from kvsmock import _intercept
 
 EVENT = "before-send.kinesis-video"
+LISTED = 10_000
 
 
 def main() -> None:
@@ -49,7 +53,7 @@ def main() -> None:
         "workload",
         nargs="?",
         default="describe",
-        choices=["describe", "endpoint", "create", "per-test"],
+        choices=["describe", "endpoint", "create", "per-test", "list"],
     )
     parser.add_argument("--batch", type=int, default=250, help="calls per batch")
     parser.add_argument("--rounds", type=int, default=40, help="batches per side")
@@ -60,36 +64,49 @@ def main() -> None:
     floor_on = [False]
     counter = [0]
 
+    paginator = client.get_paginator("list_streams")
+
     def call() -> None:
         counter[0] += 1
-        if args.workload == "describe":
+        if args.workload == "list":
+            pages = paginator.paginate(PaginationConfig={"PageSize": 100})
+            if sum(len(page["StreamInfoList"]) for page in pages) != LISTED:
+                raise AssertionError("the listing is incomplete")
+        elif args.workload == "describe":
             client.describe_stream(StreamName="bench-00000")
         elif args.workload == "endpoint":
             client.get_data_endpoint(StreamName="bench-00000", APIName="PUT_MEDIA")
         else:
-            name = "test-stream" if args.workload == "per-test" else f"s-{counter[0]:07d}"
+            # As in run.py: the same names in every batch, each batch into an emptied mock.
+            name = (
+                "test-stream" if args.workload == "per-test" else f"s-{counter[0] % args.batch:05d}"
+            )
             client.create_stream(StreamName=name)
 
     # The floor answers with kvsmock's own reply to the same call, prebuilt once.
-    captured: Dict[str, Any] = {}
+    captured: List[Any] = []
 
     def capture(request: Any, **kwargs: Any) -> Any:
         response = _intercept._before_send(request, **kwargs)
         if response is not None:
-            captured["response"] = response
+            captured.append(response)
         return response
 
     with mock:
-        client.create_stream(StreamName="bench-00000")
+        for i in range(LISTED if args.workload == "list" else 1):
+            client.create_stream(StreamName=f"bench-{i:05d}")
         client.meta.events.register_first(EVENT, capture)
         call()
         client.meta.events.unregister(EVENT, capture)
-    reply = captured["response"]
-    prebuilt = AWSResponse("https://kinesisvideo", 200, dict(reply.headers), None)
-    prebuilt._content = reply.content
+    prebuilt = []
+    for reply in captured:
+        response = AWSResponse("https://kinesisvideo", 200, dict(reply.headers), None)
+        response._content = reply.content
+        prebuilt.append(response)
+    replies = itertools.cycle(prebuilt)
 
     def floor(request: Any, **_: Any) -> Any:
-        return prebuilt if floor_on[0] else None
+        return next(replies) if floor_on[0] else None
 
     client.meta.events.register_first(EVENT, floor)
 

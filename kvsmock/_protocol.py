@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as _dt
-import functools
 import json
 import re
 from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Union
@@ -192,19 +191,19 @@ def _make_encode() -> Callable[[Any], str]:
 _ENCODE = _make_encode()
 _UNSET: Any = object()
 _orjson_dumps: Any = _UNSET
+_ORJSON_OPTION = 0
 
 
 def _load_orjson() -> Any:
     """``orjson.dumps`` when orjson is installed (a dependency on CPython), else ``None``."""
-    global _orjson_dumps
+    global _orjson_dumps, _ORJSON_OPTION
     try:
         import orjson
     except ImportError:
         _orjson_dumps = None
     else:
-        _orjson_dumps = functools.partial(
-            orjson.dumps, default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME
-        )
+        _ORJSON_OPTION = orjson.OPT_PASSTHROUGH_DATETIME  # datetimes go to _json_default
+        _orjson_dumps = orjson.dumps
     return _orjson_dumps
 
 
@@ -223,7 +222,7 @@ def encode_json(value: Any) -> bytes:
         dumps = _load_orjson()
     if dumps is not None:
         try:
-            data: bytes = dumps(value)
+            data: bytes = dumps(value, default=_json_default, option=_ORJSON_OPTION)
             return data
         except TypeError:  # orjson.JSONEncodeError is a TypeError
             pass
