@@ -24,7 +24,7 @@ def now() -> _dt.datetime:
     # t - (microsecond % 1000) µs is t.replace(microsecond=...) for the same value, at half
     # its cost: replace() parses keyword arguments, subtraction does not.
     sub = t.microsecond % 1000
-    return t - _MICROSECONDS[sub] if sub else t
+    return t - _ONE_US * sub if sub else t
 
 
 def epoch_millis(t: _dt.datetime) -> int:
@@ -40,10 +40,9 @@ def from_epoch_millis(ms: int) -> _dt.datetime:
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _ONE_MS = _dt.timedelta(milliseconds=1)
 _UTC = _dt.timezone.utc
-#: ``timedelta(microseconds=n)`` for n < 1000, made once.
-_MICROSECONDS = tuple(_dt.timedelta(microseconds=n) for n in range(1000))
+_ONE_US = _dt.timedelta(microseconds=1)
 #: Byte -> version character: ``_VERSION_ALPHABET[byte % 62]`` for every byte value.
-_VERSION_TABLE = bytes(ord(_VERSION_ALPHABET[b % len(_VERSION_ALPHABET)]) for b in range(256))
+_VERSION_TABLE = (_VERSION_ALPHABET.encode("ascii") * 5)[:256]  # 62 * 5 >= 256
 
 
 def new_version(rng: random.Random) -> str:
