@@ -50,9 +50,9 @@ def new_version(rng: random.Random) -> str:
 
     Each character is one random byte modulo 62 (the first 8 characters of the alphabet are
     drawn 5 times in 256 instead of 4: tokens are opaque, nothing depends on uniformity),
-    made from one ``randbytes`` draw.
+    from one 160-bit draw (``getrandbits(8n).to_bytes(n, "little")`` is what
+    ``randbytes(n)`` returns, one call less).
     """
-    # getrandbits(8n).to_bytes(n, "little") is what Random.randbytes(n) returns, one call less.
     raw = rng.getrandbits(8 * VERSION_LENGTH).to_bytes(VERSION_LENGTH, "little")
     return raw.translate(_VERSION_TABLE).decode("ascii")
 
