@@ -11,6 +11,7 @@ import base64
 import datetime as _dt
 import hashlib
 import json
+import os
 from typing import Any, Dict, List, Optional, Tuple
 
 REGION = "us-east-1"
@@ -20,6 +21,24 @@ KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/kinesisvideo"
 ENDPOINT = f"https://s-1e415f8b.kinesisvideo.{REGION}.amazonaws.com"
 REQUEST_ID = "c0a4c3e2-4f3e-4d7b-9b0a-6f1d2e3c4b5a"
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+#: The environment of a benchmark process run on its own (``profile_kvsmock.py``,
+#: ``paired.py``): fake credentials, no config files, no metadata calls (``run.py`` gives
+#: its children the same, see ``child_env``).
+STANDALONE_ENV = {
+    "AWS_ACCESS_KEY_ID": "AKIABENCHMARK0000000",
+    "AWS_SECRET_ACCESS_KEY": "benchmark-secret",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def use_standalone_env() -> None:
+    """Set :data:`STANDALONE_ENV` in this process (before boto3 reads it)."""
+    os.environ.update(STANDALONE_ENV)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
 
 
 def stream_name(i: int) -> str:

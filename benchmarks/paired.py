@@ -23,21 +23,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import statistics
 import time
 from typing import Any, Callable, Dict, List
 
-os.environ.update(
-    AWS_ACCESS_KEY_ID="AKIABENCHMARK0000000",
-    AWS_SECRET_ACCESS_KEY="benchmark-secret",
-    AWS_CONFIG_FILE=os.devnull,
-    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    AWS_EC2_METADATA_DISABLED="true",
-)
-os.environ.pop("AWS_SESSION_TOKEN", None)
-
 import boto3
+import canned
 from botocore.awsrequest import AWSResponse
 
 import kvsmock
@@ -48,6 +39,7 @@ LISTED = 10_000
 
 
 def main() -> None:
+    canned.use_standalone_env()  # before any client resolves credentials
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "workload",

@@ -14,24 +14,17 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 from typing import Any, Callable
 
-os.environ.update(
-    AWS_ACCESS_KEY_ID="AKIABENCHMARK0000000",
-    AWS_SECRET_ACCESS_KEY="benchmark-secret",
-    AWS_CONFIG_FILE=os.devnull,
-    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    AWS_EC2_METADATA_DISABLED="true",
-)
-
 import boto3
+import canned
 
 import kvsmock
 
 
 def main() -> None:
+    canned.use_standalone_env()  # before any client resolves credentials
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "workload",
