@@ -27,7 +27,8 @@ from kvsmock.errors import ModelConformanceError, NotYetImplementedError, Servic
 from kvsmock.services import Handler, RequestContext, handler_for, implemented
 from kvsmock.state import Store
 
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
+#: The SigV4 credential scope (compiled by ``re`` on first use, not at import).
+_CREDENTIAL = r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/"
 DEFAULT_REGION = "us-east-1"
 
 
@@ -130,7 +131,7 @@ _SCOPES_MAX = 256
 
 
 def _credential_scope(auth: str) -> Optional[Tuple[str, str]]:
-    """What ``_CREDENTIAL.search(auth)`` finds, as (access key id, region), or ``None``.
+    """What ``re.search(_CREDENTIAL, auth)`` finds, as (access key id, region), or ``None``.
 
     A match starting at the first ``Credential=`` cannot run past the next comma (no group
     or literal of the pattern matches one), so it depends only on the text up to that comma:
@@ -145,9 +146,9 @@ def _credential_scope(auth: str) -> Optional[Tuple[str, str]]:
         return _scopes[key]
     except KeyError:
         pass
-    match = _CREDENTIAL.match(key)
+    match = re.match(_CREDENTIAL, key)
     if match is None:
-        match = _CREDENTIAL.search(auth)  # a later Credential= (odd, never cached)
+        match = re.search(_CREDENTIAL, auth)  # a later Credential= (odd, never cached)
         return None if match is None else (match.group(1), match.group(2))
     if len(_scopes) >= _SCOPES_MAX:
         _scopes.clear()

@@ -40,7 +40,8 @@ DATA_PLANE_SERVICES = frozenset(
         "kinesis-video-webrtc-storage",
     }
 )
-_CONTROL_PLANE_HOST = re.compile(r"kinesisvideo\.[a-z0-9-]+\.amazonaws\.com(\.cn)?")
+#: Compiled by ``re`` on first use (data-plane requests only), not at import.
+_CONTROL_PLANE_HOST = r"kinesisvideo\.[a-z0-9-]+\.amazonaws\.com(\.cn)?"
 
 
 class WrongEndpoint(NamedTuple):
@@ -73,6 +74,6 @@ def wrong_endpoint(service_name: str, operation: str, url: str) -> Optional[Wron
     if service_name not in DATA_PLANE_SERVICES:
         return None
     host = urlsplit(url).hostname or ""
-    if _CONTROL_PLANE_HOST.fullmatch(host) is None:
+    if re.fullmatch(_CONTROL_PLANE_HOST, host) is None:
         return None
     return _GET_MEDIA if operation == "GetMedia" else _UNKNOWN_OPERATION

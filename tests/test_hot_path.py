@@ -185,7 +185,7 @@ _AUTH = (
     ],
 )
 def test_credential_scope_is_what_the_pattern_finds(auth: str) -> None:
-    match = _dispatch._CREDENTIAL.search(auth)
+    match = re.search(_dispatch._CREDENTIAL, auth)
     expected = (match.group(1), match.group(2)) if match else None
     assert _dispatch._credential_scope(auth) == expected
     assert _dispatch._credential_scope(auth) == expected  # from the cache, if cached

@@ -27,12 +27,10 @@ MIN_JPEG_QUALITY, MAX_JPEG_QUALITY, DEFAULT_JPEG_QUALITY = 1, 100, 80
 MIN_SAMPLING_INTERVAL_MS = 200
 #: Images are delivered to an S3 bucket (gs-s3Delivery: ``"Uri": "s3://bucket-name"``):
 #: ``s3://<bucket>[/<prefix>]`` with an S3 bucket name (3-63 of ``[a-z0-9.-]``).
-S3_DESTINATION_URI = re.compile(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^*]*)?")
+S3_DESTINATION_URI = r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^*]*)?"  # re compiles on use
 #: Notifications go to an SNS standard topic (notifications.html; FIFO topics are not
 #: supported): ``arn:<partition>:sns:<region>:<account>:<topic>``.
-SNS_TOPIC_ARN = re.compile(
-    r"arn:[a-z0-9-]+:sns:[a-z0-9-]+:[0-9]{12}:([A-Za-z0-9_-]{1,256})(\.fifo)?"
-)
+SNS_TOPIC_ARN = r"arn:[a-z0-9-]+:sns:[a-z0-9-]+:[0-9]{12}:([A-Za-z0-9_-]{1,256})(\.fifo)?"
 
 
 def no_data_retention(stream_name: str) -> ServiceError:
@@ -173,7 +171,7 @@ def check_image_generation_configuration(config: ImageGenerationConfiguration, r
             f"The FormatConfig value of {JPEG_QUALITY_KEY} must be an integer from "
             f"{MIN_JPEG_QUALITY} to {MAX_JPEG_QUALITY}, not '{quality}'."
         )
-    if S3_DESTINATION_URI.fullmatch(config.destination_uri) is None:
+    if re.fullmatch(S3_DESTINATION_URI, config.destination_uri) is None:
         raise invalid_argument(
             f"The DestinationConfig Uri '{config.destination_uri}' is not an Amazon S3 URI "
             "(s3://<bucket>[/<prefix>])."
@@ -191,7 +189,7 @@ def check_notification_configuration(config: NotificationConfiguration) -> None:
     Raises:
         ServiceError: ``InvalidArgumentException`` otherwise.
     """
-    match = SNS_TOPIC_ARN.fullmatch(config.destination_uri)
+    match = re.fullmatch(SNS_TOPIC_ARN, config.destination_uri)
     if match is None:
         raise invalid_argument(
             f"The DestinationConfig Uri '{config.destination_uri}' is not the ARN of an "
