@@ -8,9 +8,11 @@ same seed and the same calls gives the same ids.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import random
 import string
-from typing import Dict, List, Tuple
+import threading
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 _VERSION_ALPHABET = string.ascii_letters + string.digits
 #: Length of a stream or channel Version token; real ones are 20 mixed-case alphanumerics
@@ -45,57 +47,237 @@ _ONE_US = _dt.timedelta(microseconds=1)
 _VERSION_TABLE = (_VERSION_ALPHABET.encode("ascii") * 5)[:256]  # 62 * 5 >= 256
 
 
-def new_version(rng: random.Random) -> str:
+def new_version(rng: RandomSource) -> str:
     """A Version token: 20 characters of ``[a-zA-Z0-9]`` (model shape ``Version``).
 
     Each character is one random byte modulo 62 (the first 8 characters of the alphabet are
     drawn 5 times in 256 instead of 4: tokens are opaque, nothing depends on uniformity),
-    from one 160-bit draw (``getrandbits(8n).to_bytes(n, "little")`` is what
-    ``randbytes(n)`` returns, one call less).
+    from one draw of 20 bytes.
     """
-    raw = rng.getrandbits(8 * VERSION_LENGTH).to_bytes(VERSION_LENGTH, "little")
-    return raw.translate(_VERSION_TABLE).decode("ascii")
+    return rng.randbytes(VERSION_LENGTH).translate(_VERSION_TABLE).decode("ascii")
 
 
-_SEEDED_STATES: Dict[object, Tuple[object, ...]] = {}
+#: Bytes of a seed's stream that sources share; past them a source draws from its own copy.
+_SHARED_BYTES = 256 * 1024
+#: Seeds whose streams are kept (the default seed, its request-id seed, a few more).
+_SHARED_SEEDS = 16
 
 
-def seeded_random(seed: object) -> random.Random:
-    """``random.Random(seed)``; ``None`` seeds from the OS.
+class _SharedStream:
+    """The first bytes ``random.Random(seed).randbytes`` gives, shared by every source of
+    the seed: each new mock starts two sources from a few seeds, and reading kept bytes
+    costs less than seeding or copying a Mersenne Twister (~4 µs each)."""
 
-    Seeding the Mersenne Twister costs more than copying a seeded state, and every new mock
-    seeds two sources from the same few seeds: the state after seeding is kept per seed
-    (int or str; at most 64) and copied into each new source.
+    __slots__ = ("_grow_lock", "_master", "data", "request_ids", "state")
+
+    def __init__(self, seed: object) -> None:
+        self._master = random.Random(seed)  # type: ignore[arg-type]
+        #: The seeded state (offset 0), for sources that need a Random of their own.
+        self.state = self._master.getstate()
+        #: The stream so far: immutable, replaced by a longer copy as it grows, so readers
+        #: need no lock.
+        self.data = b""
+        self._grow_lock = threading.Lock()
+        #: The seed's first request ids, formatted (:class:`RequestIds`), made on first use.
+        self.request_ids: Optional[_SharedIds] = None
+
+    def grow(self, end: int) -> bool:
+        """Make ``data`` at least ``end`` bytes long; ``False`` past :data:`_SHARED_BYTES`."""
+        if end > _SHARED_BYTES:
+            return False
+        with self._grow_lock:
+            data = self.data
+            if len(data) < end:
+                # Doubling (from 4 KiB): the copies add up to less than the final size.
+                size = min(max(2 * len(data), end, 4096), _SHARED_BYTES) - len(data)
+                self.data = data + self._master.randbytes(size)
+        return True
+
+
+_SHARED: Dict[object, _SharedStream] = {}
+_shared_lock = threading.Lock()
+
+
+class SeededSource:
+    """The draws of ``random.Random(seed)``, cheaper to start (the mock's ids come from it).
+
+    :meth:`randbytes` of a multiple of 4 bytes (every id kvsmock makes) reads the seed's
+    shared stream at this source's own offset; the Mersenne Twister emits 32-bit words and
+    ``randbytes(n)`` is ``getrandbits(8 * n)`` in little-endian order, so the bytes are
+    the ones ``random.Random(seed)`` would give. Any other draw (``randrange``,
+    ``choices``, ...; every method of :class:`random.Random` is available) first builds a
+    ``random.Random(seed)`` advanced past the bytes read so far and uses it from then on,
+    so a sequence of draws is the same as from ``random.Random(seed)`` alone.
+    Thread-safe: each draw takes the next bytes exactly once.
     """
-    if seed is None or seed.__class__ not in (int, str):
-        return random.Random(seed)  # type: ignore[arg-type]
-    state = _SEEDED_STATES.get(seed)
-    if state is None:
-        if len(_SEEDED_STATES) >= 64:
-            _SEEDED_STATES.clear()
-        state = _SEEDED_STATES[seed] = random.Random(seed).getstate()
-    rng = random.Random.__new__(random.Random)
-    rng.setstate(state)
-    return rng
+
+    __slots__ = ("_lock", "_offset", "_random", "_shared", "seed")
+
+    def __init__(self, seed: object) -> None:
+        self.seed = seed
+        self._lock = threading.Lock()
+        self._offset = 0
+        self._random: Optional[random.Random] = None
+        shared: Optional[_SharedStream] = None
+        if seed is not None and seed.__class__ in (int, str):
+            shared = _SHARED.get(seed)
+            if shared is None:
+                with _shared_lock:
+                    if len(_SHARED) >= _SHARED_SEEDS:
+                        _SHARED.clear()  # sources in use keep their streams
+                    shared = _SHARED[seed] = _SharedStream(seed)
+        else:
+            self._random = random.Random(seed)  # type: ignore[arg-type]
+        self._shared = shared
+
+    def randbytes(self, n: int) -> bytes:
+        """``n`` random bytes, as ``random.Random(seed).randbytes`` draws them."""
+        if self._random is None and not n & 3:
+            with self._lock:
+                if self._random is None:
+                    start = self._offset
+                    end = start + n
+                    shared = self._shared
+                    assert shared is not None
+                    if end <= len(shared.data) or shared.grow(end):
+                        self._offset = end
+                        return shared.data[start:end]
+        return self._own().randbytes(n)
+
+    def _own(self) -> random.Random:
+        """This source's own ``random.Random``, made on first need at the current offset."""
+        with self._lock:
+            rng = self._random
+            if rng is None:
+                assert self._shared is not None
+                rng = random.Random.__new__(random.Random)
+                rng.setstate(self._shared.state)
+                if self._offset:
+                    rng.getrandbits(8 * self._offset)  # the words already read
+                self._random = rng
+            return rng
+
+    def getrandbits(self, k: int) -> int:
+        """``random.Random.getrandbits``."""
+        return self._own().getrandbits(k)
+
+    def __getattr__(self, name: str) -> Any:
+        # Every other method of random.Random (randrange, choices, random, ...).
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._own(), name)
 
 
-def new_hex_ids(rng: random.Random, count: int) -> str:
+#: What the id functions accept: the mock's sources, or any ``random.Random``.
+RandomSource = Union[random.Random, SeededSource]
+
+
+def seeded_random(seed: object) -> SeededSource:
+    """A source drawing as ``random.Random(seed)``; ``None`` seeds from the OS."""
+    return SeededSource(seed)
+
+
+def new_version_and_hex_ids(rng: RandomSource, count: int) -> Tuple[str, str]:
+    """``(new_version(rng), new_hex_ids(rng, count))`` from one draw (the same bytes)."""
+    raw = rng.randbytes(VERSION_LENGTH + 4 * count)
+    return raw[:VERSION_LENGTH].translate(_VERSION_TABLE).decode("ascii"), raw[
+        VERSION_LENGTH:
+    ].hex()
+
+
+def new_hex_ids(rng: RandomSource, count: int) -> str:
     """``count`` ids of eight lower-case hex digits, as in data endpoint hosts
     (``s-1e415f8b``), from one draw, concatenated."""
-    return rng.getrandbits(32 * count).to_bytes(4 * count, "little").hex()  # randbytes(4 * count)
+    return rng.randbytes(4 * count).hex()
 
 
-def new_hex8s(rng: random.Random, count: int) -> List[str]:
+def new_hex8s(rng: RandomSource, count: int) -> List[str]:
     """The ids of :func:`new_hex_ids` as a list."""
     h = new_hex_ids(rng, count)
     return [h[i : i + 8] for i in range(0, 8 * count, 8)]
 
 
-def new_request_id(rng: random.Random) -> str:
+def new_request_id(rng: RandomSource) -> str:
     """A UUID4-shaped ``x-amzn-RequestId``: 16 random bytes with the version (4) and
-    RFC 4122 variant bits set, formatted directly (this runs on every request)."""
-    h = rng.getrandbits(128).to_bytes(16, "little").hex()  # randbytes(16), one call less
+    RFC 4122 variant bits set, formatted directly."""
+    return _request_id(rng.randbytes(16))
+
+
+def _request_id(raw: bytes) -> str:
+    h = raw.hex()
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+#: Request ids per seed kept formatted and shared by every mock of the seed.
+_SHARED_REQUEST_IDS = 1024
+
+
+class _SharedIds:
+    """The first request ids of a seed (:func:`new_request_id` over its shared stream)."""
+
+    __slots__ = ("_lock", "_stream", "ids")
+
+    def __init__(self, stream: _SharedStream) -> None:
+        self._stream = stream
+        self.ids: List[str] = []
+        self._lock = threading.Lock()
+
+    def grow(self, index: int) -> bool:
+        """Format ids up to ``index`` (64 at a time); ``False`` past the kept ones."""
+        if index >= _SHARED_REQUEST_IDS:
+            return False
+        with self._lock:
+            ids = self.ids
+            if index >= len(ids):
+                end = min(max(index + 1, len(ids) + 64), _SHARED_REQUEST_IDS)
+                self._stream.grow(16 * end)
+                data = self._stream.data
+                ids.extend(_request_id(data[16 * i : 16 * i + 16]) for i in range(len(ids), end))
+        return True
+
+
+class RequestIds:
+    """The ``x-amzn-RequestId`` values of one mock: :func:`new_request_id` over
+    ``random.Random(seed)``, in order. Call :meth:`next` for each request (thread-safe).
+
+    The first ids of a seed are formatted once and shared (a request reads one list item);
+    later ones come from a :class:`SeededSource` of the seed placed after them.
+    """
+
+    __slots__ = ("_count", "_lock", "_rest", "_shared", "seed")
+
+    def __init__(self, seed: object) -> None:
+        self.seed = seed
+        self._count = itertools.count().__next__
+        self._lock = threading.Lock()
+        self._rest: Optional[SeededSource] = None
+        source = SeededSource(seed)
+        shared = source._shared
+        if shared is None:  # not a kept seed: a source of its own from the start
+            self._shared: Optional[_SharedIds] = None
+            self._rest = source
+        else:
+            if shared.request_ids is None:
+                shared.request_ids = _SharedIds(shared)  # a race makes two equal lists
+            self._shared = shared.request_ids
+
+    def next(self) -> str:
+        """The next request id."""
+        index = self._count()
+        shared = self._shared
+        if shared is not None:
+            ids = shared.ids
+            if index < len(ids) or shared.grow(index):
+                return shared.ids[index]
+        rest = self._rest
+        if rest is None:
+            with self._lock:
+                rest = self._rest
+                if rest is None:
+                    rest = SeededSource(self.seed)
+                    rest._offset = 16 * _SHARED_REQUEST_IDS  # after the shared ids
+                    self._rest = rest
+        return _request_id(rest.randbytes(16))
 
 
 #: A hex digit -> the digit whose top two bits are the RFC 4122 variant (``10``).

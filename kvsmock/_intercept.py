@@ -252,6 +252,8 @@ def patch_default_session() -> None:
 # -- the network guard ---------------------------------------------------------------------
 
 _original_send: Optional[Callable[..., Any]] = None
+#: ``botocore.httpsession.URLLib3Session``, imported on the first start (not at import).
+_urllib3_session: Any = None
 
 
 def _is_allowed(url: str) -> bool:
@@ -277,16 +279,23 @@ def _guarded_send(self: Any, request: Any) -> Any:
     return _original_send(self, request)
 
 
+def _session_class() -> Any:
+    from botocore.httpsession import URLLib3Session  # imported with botocore's client anyway
+
+    return URLLib3Session
+
+
 def push(mock: Any, on_first: Callable[[], None]) -> None:
     """Make ``mock`` the innermost active mock; ``on_first`` runs when none was active."""
-    global _original_send
+    global _original_send, _urllib3_session
     with _lock:
         if not _active:
-            from botocore.httpsession import URLLib3Session
-
             on_first()
-            _original_send = URLLib3Session.send
-            URLLib3Session.send = _guarded_send  # type: ignore[method-assign]
+            cls = _urllib3_session
+            if cls is None:
+                cls = _urllib3_session = _session_class()
+            _original_send = cls.send
+            cls.send = _guarded_send
         _active.append(mock)
     patch_default_session()
 
@@ -295,16 +304,17 @@ def pop(mock: Any, on_last: Callable[[], None]) -> None:
     """Deactivate ``mock``; ``on_last`` runs when it was the last active one."""
     global _original_send
     with _lock:
-        for i in range(len(_active) - 1, -1, -1):
-            if _active[i] is mock:
-                del _active[i]
-                break
+        if _active and _active[-1] is mock:
+            del _active[-1]
         else:
-            return
+            for i in range(len(_active) - 2, -1, -1):
+                if _active[i] is mock:
+                    del _active[i]
+                    break
+            else:
+                return
         if not _active:
-            from botocore.httpsession import URLLib3Session
-
-            if _original_send is not None:
-                URLLib3Session.send = _original_send  # type: ignore[method-assign]
+            if _original_send is not None and _urllib3_session is not None:
+                _urllib3_session.send = _original_send
                 _original_send = None
             on_last()

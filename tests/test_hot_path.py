@@ -6,13 +6,16 @@ bounds, and creation times reused from the request clock."""
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import json
 import os
 import random
 import re
+import sys
+import threading
 import uuid
-from typing import Any, List
+from typing import Any, List, Optional
 
 import boto3
 import pytest
@@ -20,7 +23,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
-from kvsmock import _clock, _dispatch, _intercept, _model, _protocol, _validate
+from kvsmock import _clock, _dispatch, _intercept, _model, _protocol, _validate, mock_kinesisvideo
 from kvsmock import mock as mock_module
 from kvsmock.state import Store
 
@@ -240,31 +243,133 @@ def test_response_factory_falls_back_when_botocore_changes(monkeypatch: pytest.M
 
 
 @pytest.mark.parametrize("seed", [0, 7, "requests-0", "x" * 100])
-def test_seeded_random_draws_as_random_random(seed: Any) -> None:
-    for _ in range(2):  # the second time from the kept state
+def test_seeded_source_draws_as_random_random(seed: Any) -> None:
+    for _ in range(2):  # the second time from the kept stream
         ours, theirs = _clock.seeded_random(seed), random.Random(seed)
+        for n in (16, 20, 8, 4, 96):
+            assert ours.randbytes(n) == theirs.randbytes(n)
         assert [ours.random() for _ in range(5)] == [theirs.random() for _ in range(5)]
-        assert ours.randbytes(16) == theirs.randbytes(16)
+        assert ours.randbytes(16) == theirs.randbytes(16)  # from its own Random now
+        assert ours.getrandbits(64) == theirs.getrandbits(64)
 
 
-def test_seeded_random_copies_are_independent() -> None:
+@pytest.mark.parametrize("first", ["randrange", "choices", "getrandbits", "randbytes-odd"])
+def test_seeded_source_switches_to_its_own_random_at_its_offset(first: str) -> None:
+    ours, theirs = _clock.seeded_random(42), random.Random(42)
+    assert ours.randbytes(20) == theirs.randbytes(20)
+    draws = {
+        "randrange": lambda r: r.randrange(4 * 10**27, 6 * 10**27),
+        "choices": lambda r: r.choices("abcdef", k=24),
+        "getrandbits": lambda r: r.getrandbits(8),
+        "randbytes-odd": lambda r: r.randbytes(3),
+    }
+    assert draws[first](ours) == draws[first](theirs)
+    assert ours.randbytes(16) == theirs.randbytes(16)
+
+
+def test_seeded_source_past_the_shared_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_clock, "_SHARED_BYTES", 64)
+    monkeypatch.setattr(_clock, "_SHARED", {})
+    ours, theirs = _clock.seeded_random(9), random.Random(9)
+    drawn = [ours.randbytes(20) for _ in range(10)]  # 200 bytes: past 64 on the fourth
+    assert drawn == [theirs.randbytes(20) for _ in range(10)]
+    assert len(_clock._SHARED[9].data) == 64
+    assert ours._random is not None
+
+
+def test_seeded_sources_are_independent() -> None:
     first, second = _clock.seeded_random(3), _clock.seeded_random(3)
-    drawn = first.getrandbits(64)
-    assert second.getrandbits(64) == drawn
-    assert _clock.seeded_random(3).getrandbits(64) == drawn
+    drawn = first.randbytes(8)
+    assert second.randbytes(8) == drawn
+    assert first.randbytes(8) != drawn
+    assert _clock.seeded_random(3).randbytes(8) == drawn
 
 
-def test_seeded_random_without_seed_is_from_the_os() -> None:
-    assert _clock.seeded_random(None).getrandbits(128) != _clock.seeded_random(None).getrandbits(
-        128
-    )
+def test_seeded_source_draws_each_byte_once_across_threads() -> None:
+    source = _clock.seeded_random("threads")
+    drawn: List[bytes] = []
+
+    def draw() -> None:
+        for _ in range(2000):
+            drawn.append(source.randbytes(16))
+
+    threads = [threading.Thread(target=draw) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = random.Random("threads").randbytes(16 * 8000)
+    assert sorted(drawn) == sorted(expected[i : i + 16] for i in range(0, len(expected), 16))
 
 
-def test_seeded_random_keeps_few_states(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_clock, "_SEEDED_STATES", {})
-    for seed in range(70):
+def test_seeded_source_without_seed_is_from_the_os() -> None:
+    assert _clock.seeded_random(None).randbytes(16) != _clock.seeded_random(None).randbytes(16)
+
+
+def test_seeded_sources_keep_few_streams(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_clock, "_SHARED", {})
+    kept = _clock.seeded_random(0)
+    kept.randbytes(4)
+    for seed in range(1, 20):
         _clock.seeded_random(seed)
-    assert len(_clock._SEEDED_STATES) == 70 - 64
+    assert sorted(_clock._SHARED) == [16, 17, 18, 19]  # cleared when the 17th came
+    assert kept.randbytes(4) == random.Random(0).randbytes(8)[4:]  # its stream is its own
+
+
+@pytest.mark.parametrize("seed", [0, "requests-7", None])
+def test_request_ids_are_new_request_id_over_random_random(
+    monkeypatch: pytest.MonkeyPatch, seed: Any
+) -> None:
+    monkeypatch.setattr(_clock, "_SHARED_REQUEST_IDS", 100)  # past the shared ones too
+    monkeypatch.setattr(_clock, "_SHARED", {})
+    for _ in range(2):  # the second time from the shared ids
+        ours = _clock.RequestIds(seed)
+        drawn = [ours.next() for _ in range(250)]
+        if seed is None:
+            assert len(set(drawn)) == 250
+            continue
+        theirs = random.Random(seed)
+        assert drawn == [_clock.new_request_id(theirs) for _ in range(250)]
+    if seed is not None:
+        assert len(_clock._SHARED[seed].request_ids.ids) == 100  # type: ignore[union-attr]
+
+
+def test_request_ids_of_a_seed_pinned() -> None:
+    ids = _clock.RequestIds("requests-0")  # the default mock's request ids
+    assert [ids.next() for _ in range(2)] == [
+        "ee0ca84c-0fad-415b-ba56-5722458545ca",
+        "da523f3f-c1df-4920-bad4-f164c0294c85",
+    ]
+    with mock_kinesisvideo():
+        client = boto3.client("kinesisvideo", region_name="us-east-1")
+        first = client.list_streams()["ResponseMetadata"]["RequestId"]
+    assert first == "ee0ca84c-0fad-415b-ba56-5722458545ca"
+
+
+def test_request_ids_across_threads_are_each_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_clock, "_SHARED_REQUEST_IDS", 500)
+    ids = _clock.RequestIds("threads")
+    drawn: List[str] = []
+
+    def draw() -> None:
+        for _ in range(1000):
+            drawn.append(ids.next())
+
+    threads = [threading.Thread(target=draw) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    theirs = random.Random("threads")
+    assert sorted(drawn) == sorted(_clock.new_request_id(theirs) for _ in range(4000))
+
+
+def test_version_and_hex_ids_are_one_draw_of_both() -> None:
+    ours, theirs = random.Random(3), random.Random(3)
+    assert _clock.new_version_and_hex_ids(ours, 2) == (
+        _clock.new_version(theirs),
+        _clock.new_hex_ids(theirs, 2),
+    )
 
 
 def test_ids_have_their_documented_shapes() -> None:
@@ -287,12 +392,58 @@ def test_version_characters_cover_the_whole_alphabet() -> None:
 # -- environment -----------------------------------------------------------------------------
 
 
-def test_env_has_is_key_in_environ(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KVSMOCK_PRESENT", "")
-    monkeypatch.delenv("KVSMOCK_ABSENT", raising=False)
-    assert mock_module._env_has("KVSMOCK_PRESENT") is True
-    assert mock_module._env_has("KVSMOCK_ABSENT") is False
-    assert mock_module._env_has("PATH") is ("PATH" in os.environ)
+def _c_getenv(name: str) -> Optional[str]:
+    """The process environment as C code (and child processes) see it."""
+    libc = ctypes.CDLL(None)
+    libc.getenv.restype = ctypes.c_char_p
+    value = libc.getenv(name.encode())
+    return None if value is None else value.decode()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the C environment through glibc")
+@pytest.mark.parametrize("before", [None, "AKIABEFORE"])
+def test_env_writes_reach_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch, before: Optional[str]
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN"):
+        if before is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, before)
+    with mock_kinesisvideo():
+        assert _c_getenv("AWS_ACCESS_KEY_ID") == "AKIAKVSMOCKTESTING00"
+        assert _c_getenv("AWS_SECRET_ACCESS_KEY") == "kvsmock-fake-secret-access-key"
+        assert _c_getenv("AWS_SESSION_TOKEN") is None
+        assert "AWS_SESSION_TOKEN" not in os.environ
+    assert _c_getenv("AWS_ACCESS_KEY_ID") == before
+    assert _c_getenv("AWS_SESSION_TOKEN") == before
+    assert os.environ.get("AWS_ACCESS_KEY_ID") == before
+    assert os.environ.get("AWS_SESSION_TOKEN") == before
+
+
+def test_env_written_through_a_mapping_that_is_not_os_environ(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    replaced = {"AWS_SESSION_TOKEN": "token", "OTHER": "x"}
+    monkeypatch.setattr(os, "environ", replaced)
+    with mock_kinesisvideo():
+        assert replaced == {
+            "AWS_ACCESS_KEY_ID": "AKIAKVSMOCKTESTING00",
+            "AWS_SECRET_ACCESS_KEY": "kvsmock-fake-secret-access-key",
+            "OTHER": "x",
+        }
+    assert replaced == {"AWS_SESSION_TOKEN": "token", "OTHER": "x"}
+
+
+def test_env_restored_into_the_mapping_it_was_installed_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIABEFORE")
+    real = os.environ
+    with mock_kinesisvideo():
+        monkeypatch.setattr(os, "environ", {})  # swapped inside the mock
+    assert real["AWS_ACCESS_KEY_ID"] == "AKIABEFORE"
+    assert os.environ == {}
 
 
 def test_env_restore_leaves_a_value_set_inside_the_mock_to_before(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
-import random
 import threading
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, TypeVar, Union
 
@@ -74,7 +73,7 @@ class StoreBase:
         account_id: str,
         region: str,
         *,
-        rng: random.Random,
+        rng: _clock.RandomSource,
         partition: str = "aws",
         dns_suffix: str = "amazonaws.com",
         transition_seconds: float = 0.0,

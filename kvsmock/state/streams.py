@@ -79,12 +79,13 @@ class StreamsMixin(StoreBase):
             if tags and len(tags) > MAX_TAGS_PER_RESOURCE:
                 raise tags_limit()
             creation_time, arn = self._identity("stream", name, now)
-            rng = self.rng
+            # The Version, then the s and b endpoint ids, in one draw.
+            version, endpoint_ids = _clock.new_version_and_hex_ids(self.rng, 2)
             stream = Stream(
                 name=name,
                 arn=arn,
                 creation_time=creation_time,
-                version=_clock.new_version(rng),
+                version=version,
                 kms_key_id=kms_key_id
                 or _kms_alias_arn(self.partition, self.region, self.account_id),
                 data_retention_in_hours=data_retention_in_hours,
@@ -92,7 +93,7 @@ class StreamsMixin(StoreBase):
                 media_type=media_type,
                 tags=tags,  # copied by Stream
                 storage_tier=storage_tier,
-                endpoint_ids=_clock.new_hex_ids(rng, 2),  # the s id, then the b id
+                endpoint_ids=endpoint_ids,
             )
             self._add(stream)
             return stream
