@@ -132,17 +132,20 @@ class SeededSource:
 
     def randbytes(self, n: int) -> bytes:
         """``n`` random bytes, as ``random.Random(seed).randbytes`` draws them."""
-        if self._random is None and not n & 3:
-            with self._lock:
-                if self._random is None:
-                    start = self._offset
-                    end = start + n
-                    shared = self._shared
-                    assert shared is not None
-                    if end <= len(shared.data) or shared.grow(end):
-                        self._offset = end
-                        return shared.data[start:end]
-        return self._own().randbytes(n)
+        rng = self._random
+        if rng is None:
+            if not n & 3:
+                with self._lock:
+                    if self._random is None:
+                        start = self._offset
+                        end = start + n
+                        shared = self._shared
+                        assert shared is not None
+                        if end <= len(shared.data) or shared.grow(end):
+                            self._offset = end
+                            return shared.data[start:end]
+            rng = self._own()
+        return rng.getrandbits(8 * n).to_bytes(n, "little")  # what Random.randbytes does
 
     def _own(self) -> random.Random:
         """This source's own ``random.Random``, made on first need at the current offset."""
@@ -215,10 +218,10 @@ _SHARED_REQUEST_IDS = 1024
 class _SharedIds:
     """The first request ids of a seed (:func:`new_request_id` over its shared stream)."""
 
-    __slots__ = ("_lock", "_stream", "ids")
+    __slots__ = ("_lock", "ids", "stream")
 
     def __init__(self, stream: _SharedStream) -> None:
-        self._stream = stream
+        self.stream = stream
         self.ids: List[str] = []
         self._lock = threading.Lock()
 
@@ -230,8 +233,8 @@ class _SharedIds:
             ids = self.ids
             if index >= len(ids):
                 end = min(max(index + 1, len(ids) + 64), _SHARED_REQUEST_IDS)
-                self._stream.grow(16 * end)
-                data = self._stream.data
+                self.stream.grow(16 * end)
+                data = self.stream.data
                 ids.extend(_request_id(data[16 * i : 16 * i + 16]) for i in range(len(ids), end))
         return True
 
@@ -241,7 +244,7 @@ class RequestIds:
     ``random.Random(seed)``, in order. Call :meth:`next` for each request (thread-safe).
 
     The first ids of a seed are formatted once and shared (a request reads one list item);
-    later ones come from a :class:`SeededSource` of the seed placed after them.
+    later ones come from a ``random.Random(seed)`` of this mock's, advanced past them.
     """
 
     __slots__ = ("_count", "_lock", "_rest", "_shared", "seed")
@@ -250,12 +253,13 @@ class RequestIds:
         self.seed = seed
         self._count = itertools.count().__next__
         self._lock = threading.Lock()
-        self._rest: Optional[SeededSource] = None
+        self._shared: Optional[_SharedIds] = None
+        #: Where ids come from past the shared ones (from the start for other seeds).
+        self._rest: Optional[random.Random] = None
         source = SeededSource(seed)
         shared = source._shared
-        if shared is None:  # not a kept seed: a source of its own from the start
-            self._shared: Optional[_SharedIds] = None
-            self._rest = source
+        if shared is None:
+            self._rest = source._own()
         else:
             if shared.request_ids is None:
                 shared.request_ids = _SharedIds(shared)  # a race makes two equal lists
@@ -263,21 +267,25 @@ class RequestIds:
 
     def next(self) -> str:
         """The next request id."""
-        index = self._count()
-        shared = self._shared
-        if shared is not None:
-            ids = shared.ids
-            if index < len(ids) or shared.grow(index):
+        rng = self._rest
+        if rng is None:
+            index = self._count()
+            shared = self._shared
+            assert shared is not None
+            if index < len(shared.ids) or shared.grow(index):
                 return shared.ids[index]
-        rest = self._rest
-        if rest is None:
-            with self._lock:
-                rest = self._rest
-                if rest is None:
-                    rest = SeededSource(self.seed)
-                    rest._offset = 16 * _SHARED_REQUEST_IDS  # after the shared ids
-                    self._rest = rest
-        return _request_id(rest.randbytes(16))
+            rng = self._after_shared(shared)
+        return _request_id(rng.getrandbits(128).to_bytes(16, "little"))
+
+    def _after_shared(self, shared: _SharedIds) -> random.Random:
+        with self._lock:
+            rng = self._rest
+            if rng is None:
+                rng = random.Random.__new__(random.Random)
+                rng.setstate(shared.stream.state)
+                rng.getrandbits(8 * 16 * _SHARED_REQUEST_IDS)  # the shared ids' bytes
+                self._rest = rng
+            return rng
 
 
 #: A hex digit -> the digit whose top two bits are the RFC 4122 variant (``10``).
