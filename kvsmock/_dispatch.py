@@ -61,6 +61,8 @@ class _Operation(NamedTuple):
 
 
 _operations: Dict[Tuple[str, str], _Operation] = {}
+#: ``tuple.__new__``: a NamedTuple from all its fields, without the generated ``__new__``.
+_new_tuple = tuple.__new__
 _build_lock = threading.Lock()
 
 
@@ -185,7 +187,9 @@ def dispatch(
         )
     account_id, region = identity(headers, mock)
     store = mock.state(account_id, region)
-    ctx = RequestContext(op.service_name, operation, account_id, region, _clock.now(), request_id)
+    ctx = _new_tuple(
+        RequestContext, (op.service_name, operation, account_id, region, _clock.now(), request_id)
+    )
     try:
         with store.lock:
             result = op.handler(store, params, ctx)

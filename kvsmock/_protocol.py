@@ -32,6 +32,11 @@ class HttpReply(NamedTuple):
     body: Body
 
 
+#: ``tuple.__new__``: builds a NamedTuple from a tuple of all its fields without the
+#: generated ``__new__``'s argument handling (the same object).
+_new_tuple = tuple.__new__
+
+
 class MalformedRequest(ValueError):
     """The request body or a bound member could not be read as its shape's type."""
 
@@ -339,7 +344,7 @@ class OperationCodec:
             body = encode_json(result)
             headers["Content-Type"] = "application/json"
             headers["Content-Length"] = str(len(body))
-            return HttpReply(self.status, headers, body)
+            return _new_tuple(HttpReply, (self.status, headers, body))  # HttpReply(...), faster
         rest = dict(result)
         for name, wire in self._out_headers.items():
             value = rest.pop(name, None)
