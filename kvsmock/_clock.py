@@ -98,6 +98,21 @@ _SHARED: Dict[object, _SharedStream] = {}
 _shared_lock = threading.Lock()
 
 
+def _shared_stream(seed: object) -> Optional[_SharedStream]:
+    """The shared stream of an int or str seed (made on first use); ``None`` for others."""
+    if seed is None or seed.__class__ not in (int, str):
+        return None
+    shared = _SHARED.get(seed)
+    if shared is None:
+        with _shared_lock:
+            shared = _SHARED.get(seed)
+            if shared is None:
+                if len(_SHARED) >= _SHARED_SEEDS:
+                    _SHARED.clear()  # sources in use keep their streams
+                shared = _SHARED[seed] = _SharedStream(seed)
+    return shared
+
+
 class SeededSource:
     """The draws of ``random.Random(seed)``, cheaper to start (the mock's ids come from it).
 
@@ -118,17 +133,9 @@ class SeededSource:
         self._lock = threading.Lock()
         self._offset = 0
         self._random: Optional[random.Random] = None
-        shared: Optional[_SharedStream] = None
-        if seed is not None and seed.__class__ in (int, str):
-            shared = _SHARED.get(seed)
-            if shared is None:
-                with _shared_lock:
-                    if len(_SHARED) >= _SHARED_SEEDS:
-                        _SHARED.clear()  # sources in use keep their streams
-                    shared = _SHARED[seed] = _SharedStream(seed)
-        else:
+        self._shared = shared = _shared_stream(seed)
+        if shared is None:
             self._random = random.Random(seed)  # type: ignore[arg-type]
-        self._shared = shared
 
     def randbytes(self, n: int) -> bytes:
         """``n`` random bytes, as ``random.Random(seed).randbytes`` draws them."""
@@ -256,10 +263,9 @@ class RequestIds:
         self._shared: Optional[_SharedIds] = None
         #: Where ids come from past the shared ones (from the start for other seeds).
         self._rest: Optional[random.Random] = None
-        source = SeededSource(seed)
-        shared = source._shared
+        shared = _shared_stream(seed)
         if shared is None:
-            self._rest = source._own()
+            self._rest = random.Random(seed)  # type: ignore[arg-type]
         else:
             if shared.request_ids is None:
                 shared.request_ids = _SharedIds(shared)  # a race makes two equal lists
