@@ -12,7 +12,7 @@ import itertools
 import random
 import string
 import threading
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple
 
 _VERSION_ALPHABET = string.ascii_letters + string.digits
 #: Length of a stream or channel Version token; real ones are 20 mixed-case alphanumerics
@@ -47,7 +47,7 @@ _ONE_US = _dt.timedelta(microseconds=1)
 _VERSION_TABLE = (_VERSION_ALPHABET.encode("ascii") * 5)[:256]  # 62 * 5 >= 256
 
 
-def new_version(rng: RandomSource) -> str:
+def new_version(rng: random.Random) -> str:
     """A Version token: 20 characters of ``[a-zA-Z0-9]`` (model shape ``Version``).
 
     Each character is one random byte modulo 62 (the first 8 characters of the alphabet are
@@ -57,10 +57,10 @@ def new_version(rng: RandomSource) -> str:
     return rng.randbytes(VERSION_LENGTH).translate(_VERSION_TABLE).decode("ascii")
 
 
-#: Bytes of a seed's stream that sources share; past them a source draws from its own copy.
-_SHARED_BYTES = 256 * 1024
+#: Bytes of a seed's stream that sources share; past them a source draws on its own.
+_SHARED_BYTES = 64 * 1024
 #: Seeds whose streams are kept (the default seed, its request-id seed, a few more).
-_SHARED_SEEDS = 16
+_SHARED_SEEDS = 8
 
 
 class _SharedStream:
@@ -68,12 +68,10 @@ class _SharedStream:
     the seed: each new mock starts two sources from a few seeds, and reading kept bytes
     costs less than seeding or copying a Mersenne Twister (~4 µs each)."""
 
-    __slots__ = ("_grow_lock", "_master", "data", "request_ids", "state")
+    __slots__ = ("_grow_lock", "_master", "data", "request_ids")
 
     def __init__(self, seed: object) -> None:
         self._master = random.Random(seed)  # type: ignore[arg-type]
-        #: The seeded state (offset 0), for sources that need a Random of their own.
-        self.state = self._master.getstate()
         #: The stream so far: immutable, replaced by a longer copy as it grows, so readers
         #: need no lock.
         self.data = b""
@@ -88,8 +86,8 @@ class _SharedStream:
         with self._grow_lock:
             data = self.data
             if len(data) < end:
-                # Doubling (from 4 KiB): the copies add up to less than the final size.
-                size = min(max(2 * len(data), end, 4096), _SHARED_BYTES) - len(data)
+                # Doubling (from 1 KiB): the copies add up to less than the final size.
+                size = min(max(2 * len(data), end, 1024), _SHARED_BYTES) - len(data)
                 self.data = data + self._master.randbytes(size)
         return True
 
@@ -113,73 +111,81 @@ def _shared_stream(seed: object) -> Optional[_SharedStream]:
     return shared
 
 
-class SeededSource:
-    """The draws of ``random.Random(seed)``, cheaper to start (the mock's ids come from it).
+class SeededSource(random.Random):
+    """``random.Random(x)``, cheaper to make: the mock's ids come from one.
 
-    :meth:`randbytes` of a multiple of 4 bytes (every id kvsmock makes) reads the seed's
-    shared stream at this source's own offset; the Mersenne Twister emits 32-bit words and
-    ``randbytes(n)`` is ``getrandbits(8 * n)`` in little-endian order, so the bytes are
-    the ones ``random.Random(seed)`` would give. Any other draw (``randrange``,
-    ``choices``, ...; every method of :class:`random.Random` is available) first builds a
-    ``random.Random(seed)`` advanced past the bytes read so far and uses it from then on,
-    so a sequence of draws is the same as from ``random.Random(seed)`` alone.
-    Thread-safe: each draw takes the next bytes exactly once.
+    Making it seeds nothing. :meth:`randbytes` of a multiple of 4 bytes (every id kvsmock
+    makes) reads the seed's shared stream at this source's own offset: the Mersenne
+    Twister emits 32-bit words and ``randbytes(n)`` is ``getrandbits(8 * n)`` in
+    little-endian order, so these are the bytes ``random.Random(x)`` would give. Any other
+    draw (``random``, ``getrandbits``, and the methods built on them: ``randrange``,
+    ``choices``, ...), ``getstate``, or a draw past the shared bytes first seeds the
+    source as ``random.Random(x)`` and advances it past the bytes read, and the source is a
+    plain ``random.Random`` from then on; ``seed`` and ``setstate`` make it one at once. A
+    sequence of draws is therefore the same as from ``random.Random(x)``, copies and pickles
+    are independent ``random.Random`` states, and each draw takes the next bytes exactly
+    once from any number of threads. ``x`` other than an int or str (or ``None``: from the
+    OS) seeds at once.
     """
 
-    __slots__ = ("_lock", "_offset", "_random", "_shared", "seed")
-
-    def __init__(self, seed: object) -> None:
-        self.seed = seed
+    def __init__(self, x: object = None) -> None:  # Random.__init__ would seed: not called
         self._lock = threading.Lock()
         self._offset = 0
-        self._random: Optional[random.Random] = None
-        self._shared = shared = _shared_stream(seed)
-        if shared is None:
-            self._random = random.Random(seed)  # type: ignore[arg-type]
+        self._seed_value = x
+        self.gauss_next = None  # what Random.seed sets
+        self._shared = _shared_stream(x)
+        if self._shared is None:
+            random.Random.seed(self, x)  # type: ignore[arg-type]
 
     def randbytes(self, n: int) -> bytes:
-        """``n`` random bytes, as ``random.Random(seed).randbytes`` draws them."""
-        rng = self._random
-        if rng is None:
-            if not n & 3:
-                with self._lock:
-                    if self._random is None:
-                        start = self._offset
-                        end = start + n
-                        shared = self._shared
-                        assert shared is not None
-                        if end <= len(shared.data) or shared.grow(end):
-                            self._offset = end
-                            return shared.data[start:end]
-            rng = self._own()
-        return rng.getrandbits(8 * n).to_bytes(n, "little")  # what Random.randbytes does
+        """``n`` random bytes, as ``random.Random(x).randbytes`` draws them."""
+        if self._shared is not None and n >= 0 and not n & 3:
+            with self._lock:
+                shared = self._shared
+                if shared is not None:
+                    start = self._offset
+                    end = start + n
+                    if end <= len(shared.data) or shared.grow(end):
+                        self._offset = end
+                        return shared.data[start:end]
+        return self.getrandbits(8 * n).to_bytes(n, "little")  # what Random.randbytes does
 
-    def _own(self) -> random.Random:
-        """This source's own ``random.Random``, made on first need at the current offset."""
+    def _leave_stream(self) -> None:
+        """Seed as ``random.Random(x)`` and skip the bytes read (once)."""
         with self._lock:
-            rng = self._random
-            if rng is None:
-                assert self._shared is not None
-                rng = random.Random.__new__(random.Random)
-                rng.setstate(self._shared.state)
+            if self._shared is not None:
+                random.Random.seed(self, self._seed_value)  # type: ignore[arg-type]
                 if self._offset:
-                    rng.getrandbits(8 * self._offset)  # the words already read
-                self._random = rng
-            return rng
+                    super().getrandbits(8 * self._offset)
+                self._shared = None  # last: a thread that sees None sees the state set
+
+    def random(self) -> float:
+        """``random.Random.random``."""
+        if self._shared is not None:
+            self._leave_stream()
+        return super().random()
 
     def getrandbits(self, k: int) -> int:
         """``random.Random.getrandbits``."""
-        return self._own().getrandbits(k)
+        if self._shared is not None:
+            self._leave_stream()
+        return super().getrandbits(k)
 
-    def __getattr__(self, name: str) -> Any:
-        # Every other method of random.Random (randrange, choices, random, ...).
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self._own(), name)
+    def getstate(self) -> Tuple[Any, ...]:
+        """``random.Random.getstate``."""
+        if self._shared is not None:
+            self._leave_stream()
+        return super().getstate()
 
+    def setstate(self, state: Tuple[Any, ...]) -> None:
+        """``random.Random.setstate``."""
+        self._shared = None
+        super().setstate(state)
 
-#: What the id functions accept: the mock's sources, or any ``random.Random``.
-RandomSource = Union[random.Random, SeededSource]
+    def seed(self, a: Any = None, version: int = 2) -> None:
+        """``random.Random.seed``."""
+        self._shared = None
+        super().seed(a, version)
 
 
 def seeded_random(seed: object) -> SeededSource:
@@ -187,7 +193,7 @@ def seeded_random(seed: object) -> SeededSource:
     return SeededSource(seed)
 
 
-def new_version_and_hex_ids(rng: RandomSource, count: int) -> Tuple[str, str]:
+def new_version_and_hex_ids(rng: random.Random, count: int) -> Tuple[str, str]:
     """``(new_version(rng), new_hex_ids(rng, count))`` from one draw (the same bytes)."""
     raw = rng.randbytes(VERSION_LENGTH + 4 * count)
     return raw[:VERSION_LENGTH].translate(_VERSION_TABLE).decode("ascii"), raw[
@@ -195,19 +201,19 @@ def new_version_and_hex_ids(rng: RandomSource, count: int) -> Tuple[str, str]:
     ].hex()
 
 
-def new_hex_ids(rng: RandomSource, count: int) -> str:
+def new_hex_ids(rng: random.Random, count: int) -> str:
     """``count`` ids of eight lower-case hex digits, as in data endpoint hosts
     (``s-1e415f8b``), from one draw, concatenated."""
     return rng.randbytes(4 * count).hex()
 
 
-def new_hex8s(rng: RandomSource, count: int) -> List[str]:
+def new_hex8s(rng: random.Random, count: int) -> List[str]:
     """The ids of :func:`new_hex_ids` as a list."""
     h = new_hex_ids(rng, count)
     return [h[i : i + 8] for i in range(0, 8 * count, 8)]
 
 
-def new_request_id(rng: RandomSource) -> str:
+def new_request_id(rng: random.Random) -> str:
     """A UUID4-shaped ``x-amzn-RequestId``: 16 random bytes with the version (4) and
     RFC 4122 variant bits set, formatted directly."""
     return _request_id(rng.randbytes(16))
@@ -222,6 +228,11 @@ def _request_id(raw: bytes) -> str:
 _SHARED_REQUEST_IDS = 1024
 
 
+def _shared_id_count() -> int:
+    # As many as the shared bytes hold (16 bytes each).
+    return min(_SHARED_REQUEST_IDS, _SHARED_BYTES // 16)
+
+
 class _SharedIds:
     """The first request ids of a seed (:func:`new_request_id` over its shared stream)."""
 
@@ -233,13 +244,13 @@ class _SharedIds:
         self._lock = threading.Lock()
 
     def grow(self, index: int) -> bool:
-        """Format ids up to ``index`` (64 at a time); ``False`` past the kept ones."""
-        if index >= _SHARED_REQUEST_IDS:
+        """Format ids up to ``index`` (doubling); ``False`` past the kept ones."""
+        if index >= _shared_id_count():
             return False
         with self._lock:
             ids = self.ids
             if index >= len(ids):
-                end = min(max(index + 1, len(ids) + 64), _SHARED_REQUEST_IDS)
+                end = min(max(index + 1, 2 * len(ids), 16), _shared_id_count())
                 self.stream.grow(16 * end)
                 data = self.stream.data
                 ids.extend(_request_id(data[16 * i : 16 * i + 16]) for i in range(len(ids), end))
@@ -287,9 +298,8 @@ class RequestIds:
         with self._lock:
             rng = self._rest
             if rng is None:
-                rng = random.Random.__new__(random.Random)
-                rng.setstate(shared.stream.state)
-                rng.getrandbits(8 * 16 * _SHARED_REQUEST_IDS)  # the shared ids' bytes
+                rng = random.Random(self.seed)  # type: ignore[arg-type]
+                rng.getrandbits(8 * 16 * _shared_id_count())  # the shared ids' bytes
                 self._rest = rng
             return rng
 

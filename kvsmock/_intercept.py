@@ -252,7 +252,7 @@ def patch_default_session() -> None:
 # -- the network guard ---------------------------------------------------------------------
 
 _original_send: Optional[Callable[..., Any]] = None
-#: ``botocore.httpsession.URLLib3Session``, imported on the first start (not at import).
+#: The class whose ``send`` the guard replaced (restored on the last stop).
 _urllib3_session: Any = None
 
 
@@ -280,9 +280,11 @@ def _guarded_send(self: Any, request: Any) -> Any:
 
 
 def _session_class() -> Any:
-    from botocore.httpsession import URLLib3Session  # imported with botocore's client anyway
-
-    return URLLib3Session
+    """``botocore.httpsession.URLLib3Session`` as it is now (loaded with any client)."""
+    module: Any = sys.modules.get("botocore.httpsession")
+    if module is None:
+        from botocore import httpsession as module
+    return module.URLLib3Session
 
 
 def push(mock: Any, on_first: Callable[[], None]) -> None:
@@ -290,19 +292,18 @@ def push(mock: Any, on_first: Callable[[], None]) -> None:
     global _original_send, _urllib3_session
     with _lock:
         if not _active:
+            cls = _session_class()
             on_first()
-            cls = _urllib3_session
-            if cls is None:
-                cls = _urllib3_session = _session_class()
             _original_send = cls.send
             cls.send = _guarded_send
+            _urllib3_session = cls
         _active.append(mock)
     patch_default_session()
 
 
 def pop(mock: Any, on_last: Callable[[], None]) -> None:
     """Deactivate ``mock``; ``on_last`` runs when it was the last active one."""
-    global _original_send
+    global _original_send, _urllib3_session
     with _lock:
         if _active and _active[-1] is mock:
             del _active[-1]
@@ -316,5 +317,5 @@ def pop(mock: Any, on_last: Callable[[], None]) -> None:
         if not _active:
             if _original_send is not None and _urllib3_session is not None:
                 _urllib3_session.send = _original_send
-                _original_send = None
+                _original_send = _urllib3_session = None
             on_last()

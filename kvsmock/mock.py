@@ -13,6 +13,7 @@ import inspect
 import os
 import sys
 import threading
+from types import MappingProxyType
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -39,10 +40,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 #: Fake credentials set in the environment while a mock is active.
-FAKE_CREDENTIALS: Mapping[str, str] = {
-    "AWS_ACCESS_KEY_ID": "AKIAKVSMOCKTESTING00",
-    "AWS_SECRET_ACCESS_KEY": "kvsmock-fake-secret-access-key",
-}
+FAKE_CREDENTIALS: Mapping[str, str] = MappingProxyType(
+    {
+        "AWS_ACCESS_KEY_ID": "AKIAKVSMOCKTESTING00",
+        "AWS_SECRET_ACCESS_KEY": "kvsmock-fake-secret-access-key",
+    }
+)
 #: Removed from the environment while a mock is active, so that a real session token never
 #: pairs with the fake key (and no request carries ``X-Amz-Security-Token``).
 HIDDEN_CREDENTIALS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
@@ -53,6 +56,8 @@ _saved_env: List[Tuple[Any, bool, List[Tuple[str, Any, Any]]]] = []
 #: ``os.environ``'s own encoding of the names and values the mock writes, made once:
 #: ((name, key, value) of each fake credential, (name, key) of each hidden variable).
 _env_codes: Optional[Tuple[Tuple[Tuple[str, Any, Any], ...], Tuple[Tuple[str, Any], ...]]] = None
+#: The (``FAKE_CREDENTIALS``, ``HIDDEN_CREDENTIALS``) the codes were made of.
+_env_codes_of: Optional[Tuple[Mapping[str, str], Tuple[str, ...]]] = None
 _ENVIRON_CLASS = getattr(os, "_Environ", None)
 
 
@@ -64,10 +69,11 @@ def _codes_for(environ: Any) -> Optional[Tuple[Any, ...]]:
     writes the same constants on every start and stop, so it encodes them once and does
     the two steps itself (a third of the cost). Any other mapping is written through.
     """
-    global _env_codes
+    global _env_codes, _env_codes_of
     if _ENVIRON_CLASS is None or environ.__class__ is not _ENVIRON_CLASS:
         return None
-    if _env_codes is None:
+    made_of = (FAKE_CREDENTIALS, HIDDEN_CREDENTIALS)  # redone if either is replaced
+    if _env_codes is None or _env_codes_of != made_of:
         try:
             key, value = environ.encodekey, environ.encodevalue
             _env_codes = (
@@ -77,6 +83,7 @@ def _codes_for(environ: Any) -> Optional[Tuple[Any, ...]]:
             environ._data  # noqa: B018 - the store must be there too
         except AttributeError:  # pragma: no cover - another os module
             return None
+        _env_codes_of = made_of
     return _env_codes
 
 

@@ -6,10 +6,12 @@ bounds, and creation times reused from the request clock."""
 
 from __future__ import annotations
 
+import copy
 import ctypes
 import datetime as dt
 import json
 import os
+import pickle
 import random
 import re
 import sys
@@ -274,7 +276,50 @@ def test_seeded_source_past_the_shared_bytes(monkeypatch: pytest.MonkeyPatch) ->
     drawn = [ours.randbytes(20) for _ in range(10)]  # 200 bytes: past 64 on the fourth
     assert drawn == [theirs.randbytes(20) for _ in range(10)]
     assert len(_clock._SHARED[9].data) == 64
-    assert ours._random is not None
+    assert ours._shared is None  # a plain Random from the fourth draw on
+
+
+def test_seeded_source_is_a_random_random(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = _clock.seeded_random(12)
+    assert isinstance(source, random.Random)
+    source.randbytes(8)
+    source.seed(5)  # re-seeds as Random.seed does
+    assert source.random() == random.Random(5).random()
+    monkeypatch.setattr(source, "randrange", lambda *a: 4)
+    assert source.randrange(10) == 4
+
+
+@pytest.mark.parametrize(
+    "duplicate", [copy.copy, copy.deepcopy, lambda s: pickle.loads(pickle.dumps(s))]
+)
+def test_seeded_source_copies_are_independent_randoms(duplicate: Any) -> None:
+    source, reference = _clock.seeded_random(21), random.Random(21)
+    assert source.randbytes(12) == reference.randbytes(12)
+    twin = duplicate(source)
+    expected = reference.randbytes(8)
+    assert twin.randbytes(8) == expected
+    assert source.randbytes(8) == expected
+    assert twin.randrange(10**9) == source.randrange(10**9)
+
+
+def test_seeded_source_setstate_and_getstate() -> None:
+    source, reference = _clock.seeded_random("s"), random.Random("s")
+    source.randbytes(4)
+    reference.randbytes(4)
+    assert source.getstate() == reference.getstate()
+    source.setstate(random.Random(3).getstate())
+    assert source.randbytes(8) == random.Random(3).randbytes(8)
+
+
+@pytest.mark.parametrize("size", [-4, -1])
+def test_seeded_source_refuses_negative_sizes_as_random_does(size: int) -> None:
+    source = _clock.seeded_random(0)
+    first = source.randbytes(16)
+    with pytest.raises(ValueError):
+        random.Random(0).randbytes(size)
+    with pytest.raises(ValueError):
+        source.randbytes(size)
+    assert source.randbytes(16) == random.Random(0).randbytes(32)[16:] != first
 
 
 def test_seeded_sources_are_independent() -> None:
@@ -419,6 +464,18 @@ def test_env_writes_reach_the_process_environment(
     assert _c_getenv("AWS_SESSION_TOKEN") == before
     assert os.environ.get("AWS_ACCESS_KEY_ID") == before
     assert os.environ.get("AWS_SESSION_TOKEN") == before
+
+
+def test_env_follows_replaced_fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    with mock_kinesisvideo():
+        pass  # encodes the default credentials
+    monkeypatch.setattr(
+        mock_module,
+        "FAKE_CREDENTIALS",
+        {"AWS_ACCESS_KEY_ID": "AKIAOTHER", "AWS_SECRET_ACCESS_KEY": "other"},
+    )
+    with mock_kinesisvideo():
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAOTHER"
 
 
 def test_env_written_through_a_mapping_that_is_not_os_environ(

@@ -13,6 +13,7 @@ API_reader_GetMediaForFragmentList.html.
 from __future__ import annotations
 
 import datetime as _dt
+import random
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from kvsmock import _clock
@@ -151,7 +152,7 @@ class FragmentLog:
 class MediaState:
     """Media state of one store: a fragment log per stream ARN and the fragment numbers."""
 
-    def __init__(self, rng: _clock.RandomSource) -> None:
+    def __init__(self, rng: random.Random) -> None:
         self.logs: Dict[str, FragmentLog] = {}
         #: HLS / DASH session token -> :class:`kvsmock.media.archive.Session`.
         self.sessions: Dict[str, Any] = {}
@@ -165,7 +166,7 @@ class MediaState:
             found = self.logs[stream.arn] = FragmentLog()
         return found
 
-    def next_number(self, rng: _clock.RandomSource) -> int:
+    def next_number(self, rng: random.Random) -> int:
         """A new fragment number (as an int), greater than every earlier one of this store."""
         # Consecutive real numbers differ by about 5e27 in their last 37 digits.
         self._last += rng.randrange(4 * 10**27, 6 * 10**27)

@@ -10,9 +10,8 @@ the same answer. It carries no candidates (trickle ICE). RFC 3264 and RFC 8829 s
 
 from __future__ import annotations
 
+import random
 from typing import List, Optional
-
-from kvsmock import _clock
 
 _DIRECTIONS = {
     "sendrecv": "sendrecv",
@@ -31,7 +30,7 @@ class BadOffer(ValueError):
     """The payload is not an SDP offer kvsmock can answer (its message says why)."""
 
 
-def answer(offer: str, rng: _clock.RandomSource) -> str:
+def answer(offer: str, rng: random.Random) -> str:
     """The SDP answer (CRLF lines) of a simulated master to an SDP ``offer``.
 
     Raises:

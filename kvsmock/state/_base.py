@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import random
 import threading
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, TypeVar, Union
 
@@ -73,7 +74,7 @@ class StoreBase:
         account_id: str,
         region: str,
         *,
-        rng: _clock.RandomSource,
+        rng: random.Random,
         partition: str = "aws",
         dns_suffix: str = "amazonaws.com",
         transition_seconds: float = 0.0,
