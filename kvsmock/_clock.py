@@ -196,9 +196,8 @@ def seeded_random(seed: object) -> SeededSource:
 def new_version_and_hex_ids(rng: random.Random, count: int) -> Tuple[str, str]:
     """``(new_version(rng), new_hex_ids(rng, count))`` from one draw (the same bytes)."""
     raw = rng.randbytes(VERSION_LENGTH + 4 * count)
-    return raw[:VERSION_LENGTH].translate(_VERSION_TABLE).decode("ascii"), raw[
-        VERSION_LENGTH:
-    ].hex()
+    version = raw[:VERSION_LENGTH].translate(_VERSION_TABLE).decode("ascii")
+    return version, raw[VERSION_LENGTH:].hex()
 
 
 def new_hex_ids(rng: random.Random, count: int) -> str:

@@ -72,8 +72,13 @@ def _codes_for(environ: Any) -> Optional[Tuple[Any, ...]]:
     global _env_codes, _env_codes_of
     if _ENVIRON_CLASS is None or environ.__class__ is not _ENVIRON_CLASS:
         return None
-    made_of = (FAKE_CREDENTIALS, HIDDEN_CREDENTIALS)  # redone if either is replaced
-    if _env_codes is None or _env_codes_of != made_of:
+    made_of = _env_codes_of
+    if (  # redone if either constant is replaced
+        _env_codes is None
+        or made_of is None
+        or made_of[0] is not FAKE_CREDENTIALS
+        or made_of[1] is not HIDDEN_CREDENTIALS
+    ):
         try:
             key, value = environ.encodekey, environ.encodevalue
             _env_codes = (
@@ -83,7 +88,7 @@ def _codes_for(environ: Any) -> Optional[Tuple[Any, ...]]:
             environ._data  # noqa: B018 - the store must be there too
         except AttributeError:  # pragma: no cover - another os module
             return None
-        _env_codes_of = made_of
+        _env_codes_of = (FAKE_CREDENTIALS, HIDDEN_CREDENTIALS)
     return _env_codes
 
 
