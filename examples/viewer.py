@@ -102,8 +102,9 @@ def main() -> None:
             path.write_bytes(clip["Payload"].read())
             video, audio, size, seconds = frames(str(path))
             print(
-                f"\nGetClip: {clip['ContentType']}, {path.stat().st_size} bytes written to "
-                f"{path.name}: {video} video frames ({size}), {audio} audio frames, {seconds:.2f} s"
+                f"\nGetClip: {clip['ContentType']}, {path.stat().st_size} bytes (read back from a "
+                f"temporary {path.name}): {video} video frames ({size}), {audio} audio frames, "
+                f"{seconds:.2f} s"
             )
 
 

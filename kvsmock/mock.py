@@ -8,6 +8,7 @@ raised. Only the stack of active mocks is process-wide.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import inspect
 import os
@@ -164,6 +165,36 @@ def _forget_fake_credentials() -> None:
         core._credentials = None
 
 
+def _account_id(value: Any, option: str) -> str:
+    """A 12-digit AWS account id, or ``ValueError`` (ARNs and scopes carry it)."""
+    if not (isinstance(value, str) and len(value) == 12 and value.isascii() and value.isdigit()):
+        raise ValueError(f"{option} must be a 12-digit AWS account id, not {value!r}")
+    return value
+
+
+def _transition_seconds(value: Any) -> float:
+    """A finite, non-negative number of seconds, or ``ValueError`` / ``TypeError``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"transition_seconds must be a number of seconds, not {value!r}")
+    seconds = float(value)
+    try:
+        valid = seconds >= 0 and _dt.timedelta(seconds=seconds) is not None
+    except (OverflowError, ValueError):  # inf, nan, past timedelta's range
+        valid = False
+    if not valid:
+        raise ValueError(f"transition_seconds must be finite and at least 0, not {value!r}")
+    return seconds
+
+
+def _limit(value: Any, option: str) -> int:
+    """A count of resources (an int, at least 0), or ``ValueError`` / ``TypeError``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{option} must be an int, not {value!r}")
+    if value < 0:
+        raise ValueError(f"{option} must be at least 0, not {value!r}")
+    return value
+
+
 class KinesisVideoMock:
     """An in-process fake of the five Kinesis Video Streams services.
 
@@ -193,6 +224,11 @@ class KinesisVideoMock:
             signaling and webrtc-storage operations) sent to the control-plane host (a client
             made without the GetDataEndpoint or GetSignalingChannelEndpoint URL) with the
             error AWS gives (default on); ``False`` serves them anywhere.
+
+    Raises:
+        ValueError: an account id that is not 12 digits, a negative or non-finite
+            ``transition_seconds``, a negative limit.
+        TypeError: a ``transition_seconds`` or limit that is not a number or int.
     """
 
     def __init__(
@@ -208,16 +244,23 @@ class KinesisVideoMock:
         channel_limit: int = DEFAULT_CHANNEL_LIMIT,
         require_data_endpoint: bool = True,
     ) -> None:
-        self.account_id = account_id
-        self.accounts: Dict[str, str] = dict(accounts or {})
+        self.account_id = _account_id(account_id, "account_id")
+        self.accounts: Dict[str, str] = {
+            str(key): _account_id(value, f"accounts[{key!r}]")
+            for key, value in dict(accounts or {}).items()
+        }
         self.seed = seed
-        self.transition_seconds = float(transition_seconds)
+        self.transition_seconds = _transition_seconds(transition_seconds)
         self.strict = strict
         self.allow_network: Union[bool, Tuple[str, ...]] = (
-            allow_network if isinstance(allow_network, bool) else tuple(allow_network)
+            allow_network
+            if isinstance(allow_network, bool)
+            else (allow_network,)
+            if isinstance(allow_network, str)
+            else tuple(allow_network)
         )
-        self.stream_limit = stream_limit
-        self.channel_limit = channel_limit
+        self.stream_limit = _limit(stream_limit, "stream_limit")
+        self.channel_limit = _limit(channel_limit, "channel_limit")
         self.require_data_endpoint = require_data_endpoint
         self._lock = threading.Lock()
         self._depth = 0
@@ -345,15 +388,24 @@ class KinesisVideoMock:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _reset_unless_active(self) -> None:
+        # A decorated call starts from fresh state, unless this mock is already active (a
+        # decorated function called inside another, or inside ``with mock:``, or two runs
+        # of a decorated coroutine at once): then it shares the state in use, as moto does.
+        with self._lock:
+            if self._depth == 0:
+                self.reset()
+
     def __call__(self, target: F) -> F:
-        """Decorate a function, coroutine function or test class (fresh state per call)."""
+        """Decorate a function, coroutine function or test class (fresh state per call,
+        or the state in use when this mock is already active)."""
         if inspect.isclass(target):
             return self._decorate_class(target)  # type: ignore[return-value]
         if inspect.iscoroutinefunction(target):
 
             @functools.wraps(target)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
-                self.reset()
+                self._reset_unless_active()
                 with self:
                     return await target(*args, **kwargs)
 
@@ -361,7 +413,7 @@ class KinesisVideoMock:
 
         @functools.wraps(target)
         def run(*args: Any, **kwargs: Any) -> Any:
-            self.reset()
+            self._reset_unless_active()
             with self:
                 return target(*args, **kwargs)
 
@@ -378,7 +430,7 @@ class KinesisVideoMock:
             mock = self
 
             def setUp(case: unittest.TestCase) -> None:
-                mock.reset()
+                mock._reset_unless_active()
                 mock.start()
                 case.addCleanup(mock.stop)
                 original(case)

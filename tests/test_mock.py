@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -550,3 +551,81 @@ def test_accounts_option_maps_access_keys_to_accounts() -> None:
         assert stream_names(other) == ["theirs"]
         assert stream_names(kvs()) == ["ours"]
         assert [s.name for s in mock.state("555555555555").streams] == ["theirs"]
+
+
+# -- a decorated call inside an active mock shares its state (new-user report) ----------------
+
+
+def _names() -> List[str]:
+    return [s["StreamName"] for s in kvs().list_streams()["StreamInfoList"]]
+
+
+def test_decorated_call_inside_the_same_active_mock_keeps_its_state() -> None:
+    mock = mock_kinesisvideo()
+
+    @mock
+    def inner() -> None:
+        kvs().create_stream(StreamName="inner")
+
+    @mock
+    def outer() -> List[str]:
+        kvs().create_stream(StreamName="outer")
+        inner()
+        return _names()
+
+    @mock
+    def add(name: str) -> None:
+        kvs().create_stream(StreamName=name)
+
+    assert outer() == ["inner", "outer"]
+    with mock:  # a with block keeps the state it finds, and so do decorated calls inside
+        add("with-block")
+        assert _names() == ["inner", "outer", "with-block"]
+    assert outer() == ["inner", "outer"]  # a new outermost call starts afresh
+
+
+def test_decorated_coroutine_runs_at_once_share_one_state() -> None:
+    @mock_kinesisvideo()
+    async def job(name: str) -> List[str]:
+        kvs().create_stream(StreamName=name)
+        await asyncio.sleep(0.01)
+        return _names()
+
+    async def both() -> List[List[str]]:
+        return list(await asyncio.gather(job("a"), job("b")))
+
+    assert asyncio.run(both()) == [["a", "b"], ["a", "b"]]
+    assert asyncio.run(job("c")) == ["c"]
+
+
+# -- options are checked when the mock is made -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"account_id": "abc"}, ValueError, "account_id must be a 12-digit AWS account id"),
+        ({"account_id": "1234567890123"}, ValueError, "12-digit"),
+        ({"account_id": 123456789012}, ValueError, "12-digit"),
+        ({"accounts": {"AKIAK": 5}}, ValueError, "accounts['AKIAK'] must be a 12-digit"),
+        ({"transition_seconds": -1}, ValueError, "finite and at least 0"),
+        ({"transition_seconds": float("nan")}, ValueError, "finite and at least 0"),
+        ({"transition_seconds": float("inf")}, ValueError, "finite and at least 0"),
+        ({"transition_seconds": 10**20}, ValueError, "finite and at least 0"),
+        ({"transition_seconds": "5"}, TypeError, "must be a number of seconds"),
+        ({"transition_seconds": None}, TypeError, "must be a number of seconds"),
+        ({"stream_limit": "3"}, TypeError, "stream_limit must be an int"),
+        ({"stream_limit": None}, TypeError, "stream_limit must be an int"),
+        ({"channel_limit": -1}, ValueError, "channel_limit must be at least 0"),
+    ],
+)
+def test_bad_options_are_refused_when_the_mock_is_made(
+    options: Dict[str, Any], error: type, message: str
+) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        mock_kinesisvideo(**options)
+
+
+def test_a_single_allowed_host_is_one_pattern() -> None:
+    assert mock_kinesisvideo(allow_network="*.example.com").allow_network == ("*.example.com",)
+    assert mock_kinesisvideo(transition_seconds=2).transition_seconds == 2.0
