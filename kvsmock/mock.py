@@ -244,13 +244,27 @@ class KinesisVideoMock:
         channel_limit: int = DEFAULT_CHANNEL_LIMIT,
         require_data_endpoint: bool = True,
     ) -> None:
-        self.account_id = _account_id(account_id, "account_id")
-        self.accounts: Dict[str, str] = {
-            str(key): _account_id(value, f"accounts[{key!r}]")
-            for key, value in dict(accounts or {}).items()
-        }
+        # Options are checked here (the defaults, which every test without options uses,
+        # need no check).
+        self.account_id = (
+            account_id
+            if account_id is DEFAULT_ACCOUNT_ID
+            else _account_id(account_id, "account_id")
+        )
+        self.accounts: Dict[str, str] = (
+            {
+                str(key): _account_id(value, f"accounts[{key!r}]")
+                for key, value in dict(accounts).items()
+            }
+            if accounts
+            else {}
+        )
         self.seed = seed
-        self.transition_seconds = _transition_seconds(transition_seconds)
+        self.transition_seconds = (
+            0.0
+            if transition_seconds.__class__ is float and not transition_seconds
+            else _transition_seconds(transition_seconds)
+        )
         self.strict = strict
         self.allow_network: Union[bool, Tuple[str, ...]] = (
             allow_network
@@ -259,8 +273,16 @@ class KinesisVideoMock:
             if isinstance(allow_network, str)
             else tuple(allow_network)
         )
-        self.stream_limit = _limit(stream_limit, "stream_limit")
-        self.channel_limit = _limit(channel_limit, "channel_limit")
+        self.stream_limit = (
+            stream_limit
+            if stream_limit.__class__ is int and stream_limit >= 0
+            else _limit(stream_limit, "stream_limit")
+        )
+        self.channel_limit = (
+            channel_limit
+            if channel_limit.__class__ is int and channel_limit >= 0
+            else _limit(channel_limit, "channel_limit")
+        )
         self.require_data_endpoint = require_data_endpoint
         self._lock = threading.Lock()
         self._depth = 0
