@@ -28,4 +28,4 @@ def test_viewer_example_plays_hls_and_downloads_a_clip(capsys: pytest.CaptureFix
     assert out.count("  segment ") == 4
     assert "played by FFmpeg: 60 video frames (320x240), 189 audio frames" in out
     assert "GetClip: video/mp4, " in out
-    assert "front-door.mp4: 60 video frames (320x240), 189 audio frames, 4.03 s" in out
+    assert "front-door.mp4): 60 video frames (320x240), 189 audio frames, 4.03 s" in out
