@@ -353,11 +353,12 @@ def test_seeded_source_without_seed_is_from_the_os() -> None:
 
 def test_seeded_sources_keep_few_streams(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_clock, "_SHARED", {})
+    monkeypatch.setattr(_clock, "_SHARED_SEEDS", 5)
     kept = _clock.seeded_random(0)
     kept.randbytes(4)
     for seed in range(1, 20):
         _clock.seeded_random(seed)
-    assert sorted(_clock._SHARED) == [16, 17, 18, 19]  # cleared when the 17th came
+    assert sorted(_clock._SHARED) == [15, 16, 17, 18, 19]  # cleared at seeds 5, 10 and 15
     assert kept.randbytes(4) == random.Random(0).randbytes(8)[4:]  # its stream is its own
 
 
