@@ -52,7 +52,7 @@ SCALES: Dict[str, Dict[str, int]] = {
         "list_small": 1000,
         "list_large": 10000,
         "rss_streams": 10000,
-        "cold": 10,
+        "cold": 20,  # bimodal samples on shared VMs: 10 pairs gave 0.94-1.16 run to run
         "import": 10,
     },
     "quick": {

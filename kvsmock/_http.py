@@ -58,11 +58,12 @@ if TYPE_CHECKING:
 
     from kvsmock.state import Store
 
+# Patterns are kept as text and compiled by ``re`` on first use (its cache), not at import.
 #: Host of a data endpoint: fleet (``s``: PUT_MEDIA / GET_MEDIA, ``b``: the archived-media
 #: APIs and session URLs), endpoint id, region, DNS suffix.
-_DATA_HOST = re.compile(r"([sb])-([0-9a-f]{8})\.kinesisvideo\.([a-z0-9-]+)\.([a-z0-9.-]+)")
+_DATA_HOST = r"([sb])-([0-9a-f]{8})\.kinesisvideo\.([a-z0-9-]+)\.([a-z0-9.-]+)"
 #: What the ``responses`` registry matches; :func:`_resolve` has already checked the host.
-_DATA_URL = re.compile(r"https://[sb]-[0-9a-f]{8}\.kinesisvideo\.", re.IGNORECASE)
+_DATA_URL = r"(?i)https://[sb]-[0-9a-f]{8}\.kinesisvideo\."
 #: Paths of HLS and DASH session URLs on a ``b-`` host.
 SESSION_PATHS = ("/hls/v1/", "/dash/v1/")
 _METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS")
@@ -71,11 +72,11 @@ PUT_MEDIA_PATH = "/putMedia"
 ERROR_SERVICE = "kinesis-video-media"
 TIMECODE_TYPES = ("ABSOLUTE", "RELATIVE")
 #: Header constraints from API_dataplane_PutMedia.html ("Request Parameters").
-_STREAM_NAME = ("streamName", 256, re.compile(r"[a-zA-Z0-9_.-]+"))
+_STREAM_NAME = ("streamName", 256, r"[a-zA-Z0-9_.-]+")
 _STREAM_ARN = (
     "streamARN",
     1024,
-    re.compile(r"arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+"),
+    r"arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+",
 )
 
 _lock = threading.RLock()
@@ -109,7 +110,7 @@ def _resolve(url: str, headers: Any) -> Optional[_Target]:
     if mock is None:
         return None
     parts = urlsplit(url)
-    found = _DATA_HOST.fullmatch(parts.hostname or "")
+    found = re.fullmatch(_DATA_HOST, parts.hostname or "")
     if parts.scheme != "https" or found is None:
         return None
     fleet, endpoint_id, region, dns_suffix = found.groups()
@@ -152,18 +153,16 @@ def _problem(value: Optional[str], path: str, constraint: str) -> str:
     return f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}"
 
 
-def _check(value: Optional[str], rule: Tuple[str, int, re.Pattern[str]], out: List[str]) -> None:
+def _check(value: Optional[str], rule: Tuple[str, int, str], out: List[str]) -> None:
     path, longest, pattern = rule
     if value is None:
         return
     if not 1 <= len(value) <= longest:
         bound = "greater than or equal to 1" if not value else f"less than or equal to {longest}"
         out.append(_problem(value, path, f"Member must have length {bound}"))
-    elif pattern.fullmatch(value) is None:
+    elif re.fullmatch(pattern, value) is None:
         out.append(
-            _problem(
-                value, path, f"Member must satisfy regular expression pattern: {pattern.pattern}"
-            )
+            _problem(value, path, f"Member must satisfy regular expression pattern: {pattern}")
         )
 
 
@@ -329,7 +328,7 @@ def _responses_send(base: Callable[..., Any]) -> Callable[..., Any]:
 
     registry = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=base)
     for method in _METHODS:
-        registry.add_callback(method, _DATA_URL, callback=_callback, content_type=None)
+        registry.add_callback(method, re.compile(_DATA_URL), callback=_callback, content_type=None)
     registry.add_passthru(re.compile(".*"))
     send = registry.unbound_on_send()
     _responder = (base, send)
@@ -413,6 +412,10 @@ class _AdaptersWatcher:
         return None
 
 
+#: The one watcher (it holds no state); in ``sys.meta_path`` only while ``_watcher`` is set.
+_WATCHER = _AdaptersWatcher()
+
+
 def _unwatch() -> None:
     global _watcher
     watcher, _watcher = _watcher, None
@@ -432,7 +435,7 @@ def activate() -> None:
         if adapters is not None:
             _patch(getattr(adapters, "HTTPAdapter", None))
         elif _watcher is None:
-            _watcher = _AdaptersWatcher()
+            _watcher = _WATCHER
             sys.meta_path.insert(0, _watcher)
 
 

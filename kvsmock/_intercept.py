@@ -233,6 +233,9 @@ def patch_emitter(emitter: Any) -> None:
 
 
 _patched_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+#: The default session checked last (a weak reference): every start looks at
+#: ``boto3.DEFAULT_SESSION``, which is almost always the one it saw the time before.
+_last_session: Callable[[], Any] = lambda: None  # noqa: E731 - a dead reference's call
 
 
 def patch_default_session() -> None:
@@ -241,12 +244,15 @@ def patch_default_session() -> None:
     The session is kept (no rebuilding, so its clients, caches and loaded models stay); the
     handler is inert whenever no mock is active.
     """
+    global _last_session
     boto3 = sys.modules.get("boto3")
     session = getattr(boto3, "DEFAULT_SESSION", None) if boto3 is not None else None
-    if session is None or session in _patched_sessions:
+    if session is None or session is _last_session():
         return
-    patch_emitter(session._session.get_component("event_emitter"))
-    _patched_sessions.add(session)
+    if session not in _patched_sessions:
+        patch_emitter(session._session.get_component("event_emitter"))
+        _patched_sessions.add(session)
+    _last_session = weakref.ref(session)
 
 
 # -- the network guard ---------------------------------------------------------------------

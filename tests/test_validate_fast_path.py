@@ -183,3 +183,35 @@ def test_strict_off_lets_a_bad_result_through() -> None:
         mock.state().find_stream("cam-1").version = "not a version!"
         got = client.describe_stream(StreamName="cam-1")["StreamInfo"]["Version"]
         assert got == "not a version!"
+
+
+def test_predicate_is_generated_on_the_second_call_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A process that calls an operation once (a script, a cold start) never pays for the
+    # generated code; the second call generates it, once, and later calls reuse it.
+    generated: List[str] = []
+    real_generate = _validate._generate
+
+    def generate(shape: Any, output: bool, memo: Any) -> Any:
+        generated.append(shape.name)
+        return real_generate(shape, output, memo)
+
+    monkeypatch.setattr(_validate, "_generate", generate)
+    shape = _model.operation_model("kinesisvideo", "CreateStream").input_shape
+    check = _validate.compile_shape(shape)
+    verdicts: List[List[str]] = []
+    for value in ({"StreamName": "cam-1"}, {"StreamName": "bad name!"}, {"StreamName": "cam-2"}):
+        problems: List[str] = []
+        check(value, "", problems)
+        verdicts.append(problems)
+        if len(verdicts) == 1:
+            assert generated == []
+    assert _validate._GENERATE_AFTER == 2
+    assert generated == ["CreateStreamInput", "ResourceTags", "StreamStorageConfiguration"]
+    assert verdicts == [
+        [],
+        [
+            "Value 'bad name!' at 'streamName' failed to satisfy constraint: Member must "
+            "satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+        ],
+        [],
+    ]
