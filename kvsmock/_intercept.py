@@ -40,6 +40,8 @@ _ANSWERED_URL = "https://kvsmock.invalid/answered"
 class _RawBody:
     """The ``raw`` of an ``AWSResponse``: ``read(amt)`` and ``stream()`` over the body."""
 
+    __slots__ = ("_buffer", "_bytes", "_chunks", "_pending")  # one per response: no __dict__
+
     def __init__(self, body: Union[bytes, Iterable[bytes]]) -> None:
         # A bytes body is rarely read through ``raw`` (botocore reads ``content``): its
         # buffer is made on the first read.
