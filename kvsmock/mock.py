@@ -387,11 +387,12 @@ class KinesisVideoMock:
 
     def start(self) -> KinesisVideoMock:
         """Activate the mock (re-entrant: each start needs a matching stop)."""
+        # The activation happens under the lock: a second thread's start() of this mock
+        # returns only once the mock answers (and the guard is up).
         with self._lock:
+            if self._depth == 0:
+                _intercept.push(self, _on_first_start)
             self._depth += 1
-            first = self._depth == 1
-        if first:
-            _intercept.push(self, _on_first_start)
         return self
 
     def stop(self) -> None:
@@ -400,9 +401,8 @@ class KinesisVideoMock:
             if self._depth == 0:
                 return
             self._depth -= 1
-            last = self._depth == 0
-        if last:
-            _intercept.pop(self, _on_last_stop)
+            if self._depth == 0:
+                _intercept.pop(self, _on_last_stop)
 
     def __enter__(self) -> KinesisVideoMock:
         return self.start()

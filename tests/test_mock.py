@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 import unittest
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -511,6 +513,42 @@ def test_default_session_does_not_keep_fake_credentials(monkeypatch: pytest.Monk
         "real-secret",
         None,
     )
+
+
+def test_a_second_threads_start_returns_only_when_the_mock_is_active(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two threads starting one mock (a decorated function run in two threads): the second
+    # start() must not return while the first is still activating the mock, or its calls
+    # would go out before the mock and its network guard are in place.
+    mock = mock_kinesisvideo()
+    real_push = _intercept.push
+    activating = threading.Event()
+
+    def slow_push(target: Any, on_first: Any) -> None:
+        activating.set()
+        time.sleep(0.2)
+        real_push(target, on_first)
+
+    monkeypatch.setattr(_intercept, "push", slow_push)
+    seen: List[Any] = []
+
+    def second() -> None:
+        activating.wait()
+        mock.start()
+        seen.append((_intercept.active_mock() is mock, os.environ.get("AWS_ACCESS_KEY_ID")))
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    mock.start()
+    thread.join()
+    try:
+        assert seen == [(True, FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"])]
+    finally:
+        mock.stop()
+        mock.stop()
+    assert _intercept.active_mock() is None
+    assert not mock.active
 
 
 def test_mock_kinesisvideo_returns_configured_instance() -> None:
