@@ -7,12 +7,13 @@ differ from kvsmock only by what kvsmock does to produce them.
 
 from __future__ import annotations
 
+import argparse
 import base64
 import datetime as _dt
 import hashlib
 import json
 import os
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -39,6 +40,16 @@ def use_standalone_env() -> None:
     """Set :data:`STANDALONE_ENV` in this process (before boto3 reads it)."""
     os.environ.update(STANDALONE_ENV)
     os.environ.pop("AWS_SESSION_TOKEN", None)
+
+
+def workload_parser(choices: Sequence[str]) -> argparse.ArgumentParser:
+    """For the in-process tools (``paired.py``, ``profile_kvsmock.py``): sets the standalone
+    environment (before any client resolves credentials) and returns a parser whose first,
+    optional argument is the workload (default ``describe``)."""
+    use_standalone_env()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("workload", nargs="?", default="describe", choices=list(choices))
+    return parser
 
 
 def stream_name(i: int) -> str:

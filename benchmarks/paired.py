@@ -21,7 +21,6 @@ answers each page with kvsmock's own reply to it).
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import statistics
 import time
@@ -39,14 +38,7 @@ LISTED = 10_000
 
 
 def main() -> None:
-    canned.use_standalone_env()  # before any client resolves credentials
-    parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "workload",
-        nargs="?",
-        default="describe",
-        choices=["describe", "endpoint", "create", "per-test", "list"],
-    )
+    parser = canned.workload_parser(["describe", "endpoint", "create", "per-test", "list"])
     parser.add_argument("--batch", type=int, default=250, help="calls per batch")
     parser.add_argument("--rounds", type=int, default=40, help="batches per side")
     args = parser.parse_args()

@@ -12,7 +12,6 @@ next to kvsmock's; ``kvsmock/`` rows are what the mock adds.
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import pstats
 from typing import Any, Callable
@@ -24,14 +23,7 @@ import kvsmock
 
 
 def main() -> None:
-    canned.use_standalone_env()  # before any client resolves credentials
-    parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "workload",
-        nargs="?",
-        default="describe",
-        choices=["describe", "create", "endpoint", "list", "start_stop"],
-    )
+    parser = canned.workload_parser(["describe", "create", "endpoint", "list", "start_stop"])
     parser.add_argument("--streams", type=int, default=1)
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--top", type=int, default=30)
