@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz
+.PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz test-async \
+	test-matrix
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,35 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# aiobotocore and aioboto3 pin narrow botocore ranges, so each gets its own environment and
+# constraints file (the newest release of each on PyPI); tests/test_async_clients.py runs in
+# both. --noconftest: the file needs only pytest, the async library and kvsmock.
+.venv-async/.installed: pyproject.toml constraints-async.txt
+	test -x .venv-async/bin/python || $(PYTHON) -m venv .venv-async
+	.venv-async/bin/python -m pip install --quiet -c constraints-async.txt -e '.[test-async]'
+	touch $@
+
+.venv-aioboto3/.installed: pyproject.toml constraints-aioboto3.txt
+	test -x .venv-aioboto3/bin/python || $(PYTHON) -m venv .venv-aioboto3
+	.venv-aioboto3/bin/python -m pip install --quiet -c constraints-aioboto3.txt -e '.[test-aioboto3]'
+	touch $@
+
+test-async: .venv-async/.installed .venv-aioboto3/.installed
+	.venv-async/bin/python -m pytest -q --noconftest -p no:cacheprovider tests/test_async_clients.py
+	.venv-aioboto3/bin/python -m pytest -q --noconftest -p no:cacheprovider tests/test_async_clients.py
+
+# The suite on every supported CPython that pyenv has built (3.10 to 3.13), each in its own
+# .venv-<version>; a version that is not installed is skipped with a note.
+PYENV_ROOT ?= $(HOME)/.pyenv
+MATRIX ?= 3.10 3.11 3.12 3.13
+test-matrix:
+	@set -e; for v in $(MATRIX); do \
+		py=$$(ls -d $(PYENV_ROOT)/versions/$$v.*/bin/python3 2>/dev/null | sort -V | tail -1); \
+		if [ -z "$$py" ]; then echo "test-matrix: CPython $$v not installed, skipped"; continue; fi; \
+		echo "== CPython $$v ($$py)"; \
+		$(MAKE) --no-print-directory pytest VENV=.venv-$$v PYTHON=$$py; \
+	done
 
 demo: $(STAMP)
 	$(BIN)/python examples/quickstart.py
@@ -54,4 +84,4 @@ coverage-doc: $(STAMP)
 	$(BIN)/python -m kvsmock._coverage > docs/coverage.md
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-async .venv-aioboto3 .venv-3.* build *.egg-info .mypy_cache .pytest_cache .ruff_cache
