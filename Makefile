@@ -5,14 +5,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CONSTRAINTS ?= constraints.txt
 
 .PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz test-async \
 	test-matrix
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	touch $(STAMP)
 
 test: $(STAMP) lint typecheck pytest
@@ -45,7 +46,8 @@ test-async: .venv-async/.installed .venv-aioboto3/.installed
 	.venv-aioboto3/bin/python -m pytest -q --noconftest -p no:cacheprovider tests/test_async_clients.py
 
 # The suite on every supported CPython that pyenv has built (3.10 to 3.13), each in its own
-# .venv-<version>; a version that is not installed is skipped with a note.
+# .venv-<version>, pinned by constraints-<version>.txt where the newest pins dropped that
+# version (else constraints.txt); a version that is not installed is skipped with a note.
 PYENV_ROOT ?= $(HOME)/.pyenv
 MATRIX ?= 3.10 3.11 3.12 3.13
 test-matrix:
@@ -53,7 +55,8 @@ test-matrix:
 		py=$$(ls -d $(PYENV_ROOT)/versions/$$v.*/bin/python3 2>/dev/null | sort -V | tail -1); \
 		if [ -z "$$py" ]; then echo "test-matrix: CPython $$v not installed, skipped"; continue; fi; \
 		echo "== CPython $$v ($$py)"; \
-		$(MAKE) --no-print-directory pytest VENV=.venv-$$v PYTHON=$$py; \
+		c=constraints.txt; if [ -f constraints-$$v.txt ]; then c=constraints-$$v.txt; fi; \
+		$(MAKE) --no-print-directory pytest VENV=.venv-$$v PYTHON=$$py CONSTRAINTS=$$c; \
 	done
 
 demo: $(STAMP)

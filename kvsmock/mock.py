@@ -496,11 +496,11 @@ _saved_env: Dict[str, Optional[str]] = {}
 
 def _install_env() -> None:
     _saved_env.clear()
-    for name in (*FAKE_CREDENTIALS, *HIDDEN_CREDENTIALS):
+    for name, value in FAKE_CREDENTIALS.items():
         _saved_env[name] = os.environ.get(name)
-    os.environ.update(FAKE_CREDENTIALS)
+        os.environ[name] = value
     for name in HIDDEN_CREDENTIALS:
-        os.environ.pop(name, None)
+        _saved_env[name] = os.environ.pop(name, None)
 
 
 def _restore_env() -> None:

@@ -353,3 +353,32 @@ def test_repr_of_mock_and_store() -> None:
 def test_client_error_is_still_a_client_error() -> None:
     with mock_kinesisvideo(), pytest.raises(ClientError):
         boto3.client("kinesisvideo", region_name="us-east-1").describe_stream(StreamName="x")
+
+
+# -- requests-mock users ----------------------------------------------------------------------
+
+
+def test_requests_mock_with_real_http_lets_kvsmock_answer_putmedia() -> None:
+    requests_mock = pytest.importorskip("requests_mock")
+    import requests
+
+    headers = {
+        "x-amzn-stream-name": "cam",
+        "x-amzn-fragment-timecode-type": "RELATIVE",
+        "x-amzn-producer-start-timestamp": "1767225600.250",
+    }
+    with mock_kinesisvideo():
+        control = boto3.client("kinesisvideo", region_name="us-east-1")
+        control.create_stream(StreamName="cam", DataRetentionInHours=1)
+        url = control.get_data_endpoint(StreamName="cam", APIName="PUT_MEDIA")["DataEndpoint"]
+        with requests_mock.Mocker(real_http=True) as mocker:
+            mocker.get("https://example.invalid/mine", text="mine")
+            assert requests.get("https://example.invalid/mine", timeout=5).text == "mine"
+            reply = requests.post(
+                url + "/putMedia", data=H264.read_bytes(), headers=headers, timeout=5
+            )
+        assert reply.status_code == 200
+        events = [line for line in reply.text.splitlines() if '"PERSISTED"' in line]
+        assert len(events) == 3
+        with requests_mock.Mocker() as mocker, pytest.raises(requests_mock.NoMockAddress):
+            requests.post(url + "/putMedia", data=b"", headers=headers, timeout=5)
