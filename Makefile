@@ -25,8 +25,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+PYTEST_ARGS ?=
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # aiobotocore and aioboto3 pin narrow botocore ranges, so each gets its own environment and
 # constraints file (the newest release of each on PyPI); tests/test_async_clients.py runs in
@@ -50,13 +51,14 @@ test-async: .venv-async/.installed .venv-aioboto3/.installed
 # version (else constraints.txt); a version that is not installed is skipped with a note.
 PYENV_ROOT ?= $(HOME)/.pyenv
 MATRIX ?= 3.10 3.11 3.12 3.13
+test-matrix: PYTEST_ARGS = -n 2 -p no:cacheprovider
 test-matrix:
 	@set -e; for v in $(MATRIX); do \
 		py=$$(ls -d $(PYENV_ROOT)/versions/$$v.*/bin/python3 2>/dev/null | sort -V | tail -1); \
 		if [ -z "$$py" ]; then echo "test-matrix: CPython $$v not installed, skipped"; continue; fi; \
 		echo "== CPython $$v ($$py)"; \
 		c=constraints.txt; if [ -f constraints-$$v.txt ]; then c=constraints-$$v.txt; fi; \
-		$(MAKE) --no-print-directory pytest VENV=.venv-$$v PYTHON=$$py CONSTRAINTS=$$c; \
+		$(MAKE) --no-print-directory pytest VENV=.venv-$$v PYTHON=$$py CONSTRAINTS=$$c PYTEST_ARGS="$(PYTEST_ARGS)"; \
 	done
 
 demo: $(STAMP)
