@@ -574,7 +574,8 @@ def _created(now: dt.datetime) -> Any:
 def test_creation_time_is_the_request_clock_when_already_whole_milliseconds() -> None:
     now = dt.datetime(2021, 3, 22, 7, 49, 59, 939000, tzinfo=UTC)
     stream = _created(now)
-    assert stream.creation_time is now
+    assert stream.creation_time == now
+    assert stream.creation_time.tzinfo is UTC
     assert stream.arn.endswith("/cam/1616399399939")
 
 
