@@ -6,12 +6,10 @@ bounds, and creation times reused from the request clock."""
 
 from __future__ import annotations
 
-import copy
 import ctypes
 import datetime as dt
 import json
 import os
-import pickle
 import random
 import re
 import sys
@@ -244,140 +242,21 @@ def test_response_factory_falls_back_when_botocore_changes(monkeypatch: pytest.M
 # -- seeded sources and ids ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed", [0, 7, "requests-0", "x" * 100])
-def test_seeded_source_draws_as_random_random(seed: Any) -> None:
-    for _ in range(2):  # the second time from the kept stream
-        ours, theirs = _clock.seeded_random(seed), random.Random(seed)
-        for n in (16, 20, 8, 4, 96):
-            assert ours.randbytes(n) == theirs.randbytes(n)
-        assert [ours.random() for _ in range(5)] == [theirs.random() for _ in range(5)]
-        assert ours.randbytes(16) == theirs.randbytes(16)  # from its own Random now
-        assert ours.getrandbits(64) == theirs.getrandbits(64)
-
-
-@pytest.mark.parametrize("first", ["randrange", "choices", "getrandbits", "randbytes-odd"])
-def test_seeded_source_switches_to_its_own_random_at_its_offset(first: str) -> None:
-    ours, theirs = _clock.seeded_random(42), random.Random(42)
-    assert ours.randbytes(20) == theirs.randbytes(20)
-    draws = {
-        "randrange": lambda r: r.randrange(4 * 10**27, 6 * 10**27),
-        "choices": lambda r: r.choices("abcdef", k=24),
-        "getrandbits": lambda r: r.getrandbits(8),
-        "randbytes-odd": lambda r: r.randbytes(3),
-    }
-    assert draws[first](ours) == draws[first](theirs)
-    assert ours.randbytes(16) == theirs.randbytes(16)
-
-
-def test_seeded_source_past_the_shared_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_clock, "_SHARED_BYTES", 64)
-    monkeypatch.setattr(_clock, "_SHARED", {})
-    ours, theirs = _clock.seeded_random(9), random.Random(9)
-    drawn = [ours.randbytes(20) for _ in range(10)]  # 200 bytes: past 64 on the fourth
-    assert drawn == [theirs.randbytes(20) for _ in range(10)]
-    assert len(_clock._SHARED[9].data) == 64
-    assert ours._shared is None  # a plain Random from the fourth draw on
-
-
-def test_seeded_source_is_a_random_random(monkeypatch: pytest.MonkeyPatch) -> None:
-    source = _clock.seeded_random(12)
-    assert isinstance(source, random.Random)
-    source.randbytes(8)
-    source.seed(5)  # re-seeds as Random.seed does
-    assert source.random() == random.Random(5).random()
-    monkeypatch.setattr(source, "randrange", lambda *a: 4)
-    assert source.randrange(10) == 4
-
-
-@pytest.mark.parametrize(
-    "duplicate", [copy.copy, copy.deepcopy, lambda s: pickle.loads(pickle.dumps(s))]
-)
-def test_seeded_source_copies_are_independent_randoms(duplicate: Any) -> None:
-    source, reference = _clock.seeded_random(21), random.Random(21)
-    assert source.randbytes(12) == reference.randbytes(12)
-    twin = duplicate(source)
-    expected = reference.randbytes(8)
-    assert twin.randbytes(8) == expected
-    assert source.randbytes(8) == expected
-    assert twin.randrange(10**9) == source.randrange(10**9)
-
-
-def test_seeded_source_setstate_and_getstate() -> None:
-    source, reference = _clock.seeded_random("s"), random.Random("s")
-    source.randbytes(4)
-    reference.randbytes(4)
-    assert source.getstate() == reference.getstate()
-    source.setstate(random.Random(3).getstate())
-    assert source.randbytes(8) == random.Random(3).randbytes(8)
-
-
-@pytest.mark.parametrize("size", [-4, -1])
-def test_seeded_source_refuses_negative_sizes_as_random_does(size: int) -> None:
-    source = _clock.seeded_random(0)
-    first = source.randbytes(16)
-    with pytest.raises(ValueError):
-        random.Random(0).randbytes(size)
-    with pytest.raises(ValueError):
-        source.randbytes(size)
-    assert source.randbytes(16) == random.Random(0).randbytes(32)[16:] != first
-
-
-def test_seeded_sources_are_independent() -> None:
-    first, second = _clock.seeded_random(3), _clock.seeded_random(3)
-    drawn = first.randbytes(8)
-    assert second.randbytes(8) == drawn
-    assert first.randbytes(8) != drawn
-    assert _clock.seeded_random(3).randbytes(8) == drawn
-
-
-def test_seeded_source_draws_each_byte_once_across_threads() -> None:
-    source = _clock.seeded_random("threads")
-    drawn: List[bytes] = []
-
-    def draw() -> None:
-        for _ in range(2000):
-            drawn.append(source.randbytes(16))
-
-    threads = [threading.Thread(target=draw) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    expected = random.Random("threads").randbytes(16 * 8000)
-    assert sorted(drawn) == sorted(expected[i : i + 16] for i in range(0, len(expected), 16))
-
-
-def test_seeded_source_without_seed_is_from_the_os() -> None:
-    assert _clock.seeded_random(None).randbytes(16) != _clock.seeded_random(None).randbytes(16)
-
-
-def test_seeded_sources_keep_few_streams(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_clock, "_SHARED", {})
-    monkeypatch.setattr(_clock, "_SHARED_SEEDS", 5)
-    kept = _clock.seeded_random(0)
-    kept.randbytes(4)
-    for seed in range(1, 20):
-        _clock.seeded_random(seed)
-    assert sorted(_clock._SHARED) == [15, 16, 17, 18, 19]  # cleared at seeds 5, 10 and 15
-    assert kept.randbytes(4) == random.Random(0).randbytes(8)[4:]  # its stream is its own
-
-
 @pytest.mark.parametrize("seed", [0, "requests-7", None])
-def test_request_ids_are_new_request_id_over_random_random(
-    monkeypatch: pytest.MonkeyPatch, seed: Any
-) -> None:
-    monkeypatch.setattr(_clock, "_SHARED_REQUEST_IDS", 100)  # past the shared ones too
-    monkeypatch.setattr(_clock, "_SHARED", {})
-    for _ in range(2):  # the second time from the shared ids
-        ours = _clock.RequestIds(seed)
-        drawn = [ours.next() for _ in range(250)]
-        if seed is None:
-            assert len(set(drawn)) == 250
-            continue
-        theirs = random.Random(seed)
-        assert drawn == [_clock.new_request_id(theirs) for _ in range(250)]
-    if seed is not None:
-        assert len(_clock._SHARED[seed].request_ids.ids) == 100  # type: ignore[union-attr]
+def test_request_ids_are_new_request_id_over_random_random(seed: Any) -> None:
+    ours = _clock.RequestIds(seed)
+    drawn = [ours.next() for _ in range(250)]
+    if seed is None:
+        assert len(set(drawn)) == 250
+        return
+    theirs = random.Random(seed)
+    assert drawn == [_clock.new_request_id(theirs) for _ in range(250)]
+
+
+def test_request_ids_are_uuid4_of_the_drawn_bytes() -> None:
+    raw = random.Random(1).randbytes(16)
+    assert _clock.new_request_id(random.Random(1)) == str(uuid.UUID(bytes=raw, version=4))
+    assert _clock.new_request_id(random.Random(1)) == "f5b16522-4a58-4791-9f6a-f1d8303e61cd"
 
 
 def test_request_ids_of_a_seed_pinned() -> None:
@@ -392,8 +271,7 @@ def test_request_ids_of_a_seed_pinned() -> None:
     assert first == "ee0ca84c-0fad-415b-ba56-5722458545ca"
 
 
-def test_request_ids_across_threads_are_each_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_clock, "_SHARED_REQUEST_IDS", 500)
+def test_request_ids_across_threads_are_each_drawn_once() -> None:
     ids = _clock.RequestIds("threads")
     drawn: List[str] = []
 
@@ -410,12 +288,11 @@ def test_request_ids_across_threads_are_each_drawn_once(monkeypatch: pytest.Monk
     assert sorted(drawn) == sorted(_clock.new_request_id(theirs) for _ in range(4000))
 
 
-def test_version_and_hex_ids_are_one_draw_of_both() -> None:
-    ours, theirs = random.Random(3), random.Random(3)
-    assert _clock.new_version_and_hex_ids(ours, 2) == (
-        _clock.new_version(theirs),
-        _clock.new_hex_ids(theirs, 2),
-    )
+def test_a_streams_version_and_endpoint_ids_are_the_seeds_draws() -> None:
+    stream = Store("123456789012", "us-east-1", rng=random.Random(0)).create_stream("cam")
+    theirs = random.Random(0)
+    assert stream.version == _clock.new_version(theirs) == "thSEeXJKWojiggTPxyUT"
+    assert stream.endpoint_ids == dict(zip("sb", _clock.new_hex8s(theirs, 2)))
 
 
 def test_ids_have_their_documented_shapes() -> None:
