@@ -15,7 +15,7 @@ import re
 import sys
 import threading
 import uuid
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Set
 
 import boto3
 import pytest
@@ -397,47 +397,51 @@ def test_env_restore_leaves_a_value_set_inside_the_mock_to_before(
 # -- string cache bounds -----------------------------------------------------------------------
 
 
-def _stream_name_rule() -> Any:
-    memo = _validate._Memo()
-    shape = _model.operation_model("kinesisvideo", "DescribeStream").input_shape
-    _validate._compile(shape, False, memo)
-    return memo.strings["StreamName"]
+def _check(service: str, operation: str, output: bool = False) -> _validate.Check:
+    model = _model.operation_model(service, operation)
+    return _validate.compile_shape(model.output_shape if output else model.input_shape, output)
+
+
+def _accepted(shape_name: str) -> Set[str]:
+    """The accepted strings of the shape's constraints (ResourceARN, StreamName, ...)."""
+    shape = _model.service_model("kinesisvideo").shape_for(shape_name)
+    meta = shape.metadata
+    key = (meta.get("min"), meta.get("max"), None, meta.get("pattern"))
+    return _validate._ACCEPTED[key]
 
 
 def test_valid_strings_are_remembered_up_to_the_quota_size() -> None:
-    rule = _stream_name_rule()
-    rule.passed.clear()
-    names = [f"cam-{i:05d}" for i in range(10_000)]
-    assert all(rule.ok(name) for name in names)
-    assert len(rule.passed) == 10_000  # a whole default-quota listing fits
-    assert _validate._PASSED_CACHE_SIZE == 16384
+    check = _check("kinesisvideo", "DescribeStream")
+    accepted = _accepted("StreamName")
+    accepted.clear()
+    for i in range(10_000):
+        problems: List[str] = []
+        check({"StreamName": f"cam-{i:05d}"}, "", problems)
+        assert problems == []
+    assert len(accepted) == 10_000  # a whole default-quota listing fits
+    assert _validate._ACCEPTED_MAX == 16384
+    check({"StreamName": "bad name!"}, "", [])
+    assert "bad name!" not in accepted
 
 
 def test_checks_with_the_same_constraints_share_what_they_accepted() -> None:
-    describe = _model.operation_model("kinesisvideo", "DescribeStream")
-    listing = _model.operation_model("kinesisvideo", "ListStreams")
-    outputs, inputs = _validate._Memo(), _validate._Memo()
-    _validate._compile(listing.output_shape, True, outputs)
-    _validate._compile(describe.input_shape, False, inputs)
-    # StreamName: the same length and pattern in the input and the output shape.
-    assert outputs.strings["StreamName"] is inputs.strings["StreamName"]
+    describe = _check("kinesisvideo", "DescribeStream")
+    _check("kinesisvideo", "ListStreams", output=True)
     arn = "arn:aws:kinesisvideo:us-east-1:123456789012:stream/shared/1616399399939"
-    assert inputs.strings["ResourceARN"].ok(arn)
-    assert arn in outputs.strings["ResourceARN"].passed
-    # Other constraints, another rule: an enum's strings are not a name's.
-    assert outputs.strings["Status"] is not outputs.strings["StreamName"]
-    assert not outputs.strings["Status"].ok("cam-1")
+    describe({"StreamARN": arn}, "", [])
+    assert arn in _accepted("ResourceARN")  # the set the listing's check reads too
+    assert arn not in _accepted("StreamName")
 
 
 def test_long_strings_are_checked_but_not_remembered() -> None:
-    memo = _validate._Memo()
-    shape = _model.operation_model("kinesis-video-signaling", "SendAlexaOfferToMaster")
-    _validate._compile(shape.input_shape, False, memo)
-    rule = memo.strings["MessagePayload"]
-    payload = "A" * 5000
-    assert rule.ok(payload) and rule.ok(payload)
-    assert payload not in rule.passed
-    assert rule.ok("short") and "short" in rule.passed
+    check = _check("kinesis-video-signaling", "SendAlexaOfferToMaster")
+    value = {"ChannelARN": "arn:aws:kinesisvideo:us-east-1:1:channel/c/1", "SenderClientId": "c"}
+    for payload in ("A" * 5000, "short"):
+        problems: List[str] = []
+        check({**value, "MessagePayload": payload}, "", problems)
+        assert problems == []
+    remembered = set().union(*_validate._ACCEPTED.values())
+    assert "short" in remembered and "A" * 5000 not in remembered
 
 
 # -- creation times ------------------------------------------------------------------------------
