@@ -98,25 +98,6 @@ def _aws_response(url: str, status: int, headers: Mapping[str, str], body: Any) 
     return response
 
 
-def _register_authorization_getter(headers_dict: Any, header_key: Any) -> None:
-    """Let :func:`kvsmock._dispatch.identity` read ``Authorization`` from botocore's
-    ``HeadersDict`` with one prebuilt ``_HeaderKey`` instead of making one per request (a
-    private layout: registered only if it reads what ``get`` reads)."""
-    key = header_key("Authorization")
-
-    def authorization(headers: Any) -> Any:
-        return headers._dict.get(key)
-
-    try:
-        probe = headers_dict({"AUTHORIZATION": "x", "Other": "y"})
-        agrees = authorization(probe) == probe.get("Authorization") == "x"
-        agrees = agrees and authorization(headers_dict()) is None
-    except Exception:  # pragma: no cover - another botocore layout
-        agrees = False
-    if agrees:
-        _dispatch.AUTHORIZATION_GETTERS[headers_dict] = authorization
-
-
 def _response_factory() -> ResponseFactory:
     """A faster equivalent of :func:`_aws_response`, or that function itself.
 
@@ -155,7 +136,6 @@ def _response_factory() -> ResponseFactory:
         response._content = body if body.__class__ is bytes else None  # type: ignore[attr-defined]
         return response
 
-    _register_authorization_getter(HeadersDict, _HeaderKey)
     sample = {"x-amzn-RequestId": "r", "Content-Type": "application/json", "Content-Length": "2"}
     try:
         ours, theirs = (f("https://x", 200, sample, b"{}") for f in (fast, _aws_response))

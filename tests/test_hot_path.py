@@ -1,8 +1,7 @@
-"""The per-request shortcuts give exactly what the plain code gives (docs/performance.md,
-optimisations 16-24): JSON through orjson or the standard library, the request body's
-scanner, the SigV4 scope cache, the ``AWSResponse`` factory, seeded sources copied from a
-kept state, ids drawn in one piece, environment tests without exceptions, the string cache's
-bounds, and creation times reused from the request clock."""
+"""The per-request shortcuts give exactly what the plain code gives (docs/performance.md):
+JSON through orjson or the standard library, the request body's scanner, the
+``AWSResponse`` factory, environment tests without exceptions, the bounds of the validators'
+accepted strings; and the ids and creation times they must not change."""
 
 from __future__ import annotations
 
@@ -23,7 +22,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
-from kvsmock import _clock, _dispatch, _intercept, _model, _protocol, _validate, mock_kinesisvideo
+from kvsmock import _clock, _intercept, _model, _protocol, _validate, mock_kinesisvideo
 from kvsmock import mock as mock_module
 from kvsmock.state import Store
 
@@ -165,41 +164,6 @@ def test_malformed_request_json_raises_as_json_loads(body: bytes) -> None:
     with pytest.raises(ValueError) as theirs:
         json.loads(body)
     assert str(ours.value) == str(theirs.value)
-
-
-# -- SigV4 scope --------------------------------------------------------------------------------
-
-_AUTH = (
-    "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261130/eu-west-1/kinesisvideo/aws4_request, "
-    "SignedHeaders=host;x-amz-date, Signature=0123abcd"
-)
-
-
-@pytest.mark.parametrize(
-    "auth",
-    [
-        _AUTH,
-        _AUTH.split(",")[0],  # no comma after the credential
-        "AWS4-HMAC-SHA256 Credential=bad, Credential=AKIB/20261130/us-west-2/kvs/aws4_request",
-        "AWS4-HMAC-SHA256 Credential=AKIA/2026113/us-west-2/x/aws4_request",  # 7-digit date
-        "AWS4-HMAC-SHA256 Credential=AKIA/20261130/us west/x/aws4_request",
-        "Bearer token",
-        "",
-    ],
-)
-def test_credential_scope_is_what_the_pattern_finds(auth: str) -> None:
-    match = re.search(_dispatch._CREDENTIAL, auth)
-    expected = (match.group(1), match.group(2)) if match else None
-    assert _dispatch._credential_scope(auth) == expected
-    assert _dispatch._credential_scope(auth) == expected  # from the cache, if cached
-
-
-def test_credential_scope_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_dispatch, "_scopes", {})
-    for i in range(_dispatch._SCOPES_MAX + 10):
-        auth = f"AWS4-HMAC-SHA256 Credential=AKIA{i:012d}/20261130/us-east-1/kinesisvideo/a, x"
-        assert _dispatch._credential_scope(auth) == (f"AKIA{i:012d}", "us-east-1")
-    assert len(_dispatch._scopes) == 10
 
 
 # -- AWSResponse ----------------------------------------------------------------------------------
@@ -480,26 +444,6 @@ def test_creation_time_under_a_frozen_clock_is_a_plain_datetime() -> None:
         stream = _created(_clock.now())
     assert stream.creation_time.__class__ is _protocol._REAL_DATETIME[0]  # not freezegun's
     assert stream.creation_time == dt.datetime(2021, 3, 22, 7, 49, 59, 939000, tzinfo=UTC)
-
-
-def test_authorization_is_read_from_botocore_headers_as_get_reads_it() -> None:
-    from botocore.awsrequest import HeadersDict
-
-    _intercept._response_factory()  # registers the getter for this botocore
-    get = _dispatch.AUTHORIZATION_GETTERS[HeadersDict]
-    headers = HeadersDict({"authorization": _AUTH, "X-Amz-Date": "20261130T000000Z"})
-    assert get(headers) == headers.get("Authorization") == _AUTH
-    assert get(HeadersDict({"X-Amz-Date": "x"})) is None
-
-    class Mock:
-        def account_for(self, key: Any) -> str:
-            return f"account-of-{key}"
-
-    assert _dispatch.identity(headers, Mock()) == ("account-of-AKIAEXAMPLE", "eu-west-1")  # type: ignore[arg-type]
-    assert _dispatch.identity({"Authorization": _AUTH}, Mock()) == (  # type: ignore[arg-type]
-        "account-of-AKIAEXAMPLE",
-        "eu-west-1",
-    )
 
 
 # -- a finished deletion records the ARN's time, whatever was done to the resource ----------
