@@ -1,6 +1,5 @@
 """The per-request shortcuts give exactly what the plain code gives (docs/performance.md):
-JSON through orjson or the standard library, the request body's scanner, the
-``AWSResponse`` factory, environment tests without exceptions, the bounds of the validators'
+JSON through orjson or the standard library, the ``AWSResponse`` factory, environment tests without exceptions, the bounds of the validators'
 accepted strings; and the ids and creation times they must not change."""
 
 from __future__ import annotations
@@ -119,51 +118,6 @@ def test_frozen_clock_datetimes_encode_as_epoch_seconds() -> None:
         now = dt.datetime.now(UTC)
         assert now.__class__ is not _protocol._REAL_DATETIME[0]  # freezegun's subclass
         assert _protocol.encode_json({"T": now}) == b'{"T":1616399399.939}'
-
-
-# -- request bodies ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        b'{"StreamName":"cam-1"}',
-        b'{"a": [1, 2.5, null, true], "b": {"c": "\\u00e9\\ud83c\\udfa5"}}',
-        b'{"StreamName":"cam-1"}  \n',
-        b'{"n": NaN, "i": -Infinity}',
-        b'{"dup": 1, "dup": 2}',
-        b'{"big": 123456789012345678901234567890}',
-        b'{"u64": 18446744073709551615, "over": 18446744073709551616}',
-        b'{"under": -9223372036854775809, "i64": -9223372036854775808}',
-        b'{"max": 9999999999999999999}',
-        b'{"name": "cam-12345678901234567890", "f": 0.12345678901234567890123}',
-        b'{"lone": "\\ud800", "pair": "\\ud83c\\udfa5", "nul": "\\u0000"}',
-        b'{"inf": 1E400, "tiny": 5e-324, "neg": -0, "negf": -0.0}',
-        '{"s": "caméra"}'.encode(),
-    ],
-)
-def test_request_json_reads_as_json_loads(body: bytes) -> None:
-    assert repr(_protocol._loads(body)) == repr(json.loads(body))
-
-
-def test_invalid_utf8_request_json_raises_as_json_loads() -> None:
-    body = b'{"x": "\xff"}'
-    with pytest.raises(UnicodeDecodeError):
-        json.loads(body)
-    with pytest.raises(UnicodeDecodeError):
-        _protocol._loads(body)
-
-
-@pytest.mark.parametrize(
-    "body",
-    [b'{"a": 1} trailing', b'{"a": 1}{"b": 2}', b'{"a": ', b"{", b'{"a": 1,}', b'{"\x01": 1}'],
-)
-def test_malformed_request_json_raises_as_json_loads(body: bytes) -> None:
-    with pytest.raises(ValueError) as ours:
-        _protocol._loads(body)
-    with pytest.raises(ValueError) as theirs:
-        json.loads(body)
-    assert str(ours.value) == str(theirs.value)
 
 
 # -- AWSResponse ----------------------------------------------------------------------------------
