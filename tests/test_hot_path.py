@@ -1,6 +1,7 @@
 """The per-request shortcuts give exactly what the plain code gives (docs/performance.md):
-JSON through orjson or the standard library, the ``AWSResponse`` factory, environment tests without exceptions, the bounds of the validators'
-accepted strings; and the ids and creation times they must not change."""
+JSON through orjson or the standard library, the ``AWSResponse`` factory, environment tests
+without exceptions, the bounds of the validators' accepted strings; and the ids and creation
+times they must not change."""
 
 from __future__ import annotations
 
