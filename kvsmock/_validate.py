@@ -116,38 +116,6 @@ def compile_pattern(pattern: str) -> Callable[[str], Any]:
     return re.compile(translated, re.ASCII).fullmatch
 
 
-def _is_integer(bits: int) -> Callable[[Any], bool]:
-    # The service is Java: integer is 32-bit, long 64-bit.
-    lo, hi = -(1 << bits), 1 << bits
-
-    def is_integer(value: Any) -> bool:
-        return isinstance(value, int) and not isinstance(value, bool) and lo <= value < hi
-
-    return is_integer
-
-
-def _is_blob(value: Any) -> bool:
-    # A streaming payload a handler returns may also be an iterator of bytes chunks
-    # (GetMedia); JSON input never decodes to an iterator.
-    return isinstance(value, (bytes, bytearray, Iterator)) or hasattr(value, "read")
-
-
-#: Shape type -> the test a value of that type passes; chosen once per compiled shape.
-_TYPE_TESTS: Dict[str, Callable[[Any], bool]] = {
-    "string": lambda value: isinstance(value, str),
-    "integer": _is_integer(31),
-    "long": _is_integer(63),
-    "double": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
-    "float": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
-    "boolean": lambda value: isinstance(value, bool),
-    "timestamp": lambda value: isinstance(value, _dt.datetime),
-    "blob": _is_blob,
-    "structure": lambda value: isinstance(value, dict),
-    "list": lambda value: isinstance(value, list),
-    "map": lambda value: isinstance(value, dict),
-}
-
-
 def compile_shape(shape: Any, output: bool = False) -> Check:
     """Compile a ``botocore.model.Shape`` into a check of every constraint it declares.
 
@@ -177,64 +145,167 @@ def _compile(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
 
 
 def _build(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    # One closure per shape, which tests the type and then every constraint in the order the
+    # service reports them: a valid member costs one call.
     type_name: str = shape.type_name
-    meta = shape.metadata
-    steps: List[Check] = []
-
     if type_name == "string":
-        steps.extend(_string_steps(shape, output))
-    elif type_name in ("integer", "long", "double", "float"):
-        steps.extend(_range_steps(meta))
-    elif type_name == "blob":
-        steps.extend(_length_steps(meta, "length", output=output, collection=False))
-    elif type_name == "list":
-        steps.extend(_length_steps(meta, "length", output=output, collection=True))
-        item = _compile(shape.member, output, memo)
+        return _string_check(shape, output)
+    if type_name in ("integer", "long", "double", "float"):
+        return _number_check(shape)
+    if type_name == "blob":
+        return _blob_check(shape, output)
+    if type_name == "list":
+        return _list_check(shape, output, memo)
+    if type_name == "map":
+        return _map_check(shape, output, memo)
+    if type_name == "structure":
+        return _structure_check(shape, output, memo)
+    return _type_only_check(type_name)
 
-        def items(value: List[Any], path: str, problems: List[str]) -> None:
-            for i, v in enumerate(value, 1):
-                item(v, f"{path}.{i}.member", problems)
 
-        steps.append(items)
-    elif type_name == "map":
-        steps.extend(_length_steps(meta, "length", output=output, collection=True))
-        key_check = _compile(shape.key, output, memo)
-        value_check = _compile(shape.value, output, memo)
+def _wrong_type(problems: List[str], value: Any, path: str, type_name: str) -> None:
+    _fail(problems, value, path, f"Member must be of type {type_name}")
 
-        def entries(value: Dict[Any, Any], path: str, problems: List[str]) -> None:
-            key_problems: List[str] = []
-            value_problems: List[str] = []
-            for k, v in value.items():
-                key_check(k, path, key_problems)
-                value_check(v, path, value_problems)
-            if key_problems:
-                _fail(
-                    problems,
-                    value,
-                    path,
-                    "Map keys must satisfy constraint: " + _constraints(key_problems),
-                )
-            if value_problems:
-                _fail(
-                    problems,
-                    value,
-                    path,
-                    "Map value must satisfy constraint: " + _constraints(value_problems),
-                )
 
-        steps.append(entries)
-    elif type_name == "structure":
-        steps.append(_structure_step(shape, output, memo))
+def _check_bounds(
+    problems: List[str],
+    value: Any,
+    path: str,
+    size: Any,
+    lo: Any,
+    hi: Any,
+    what: str,
+) -> None:
+    """The minimum and maximum of a length (``what`` = ``length``) or a value (``value``)."""
+    if lo is not None and size < lo:
+        _fail(problems, value, path, f"Member must have {what} greater than or equal to {lo}")
+    if hi is not None and size > hi:
+        _fail(problems, value, path, f"Member must have {what} less than or equal to {hi}")
 
-    is_type = _TYPE_TESTS.get(type_name, lambda value: True)
-    run = tuple(steps)
+
+def _int_or_none(value: Any) -> Optional[int]:
+    return int(value) if value is not None else None
+
+
+def _type_only_check(type_name: str) -> Check:
+    python_type = {"boolean": bool, "timestamp": _dt.datetime, "string": str}.get(type_name, object)
 
     def check(value: Any, path: str, problems: List[str]) -> None:
-        if not is_type(value):
-            _fail(problems, value, path, f"Member must be of type {type_name}")
+        if not isinstance(value, python_type):
+            _wrong_type(problems, value, path, type_name)
+
+    return check
+
+
+def _number_check(shape: Any) -> Check:
+    type_name = shape.type_name
+    lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
+    if type_name in ("integer", "long"):
+        # The service is Java: integer is 32-bit, long 64-bit.
+        bits = 31 if type_name == "integer" else 63
+        least, limit = -(1 << bits), 1 << bits
+
+        def is_number(value: Any) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool) and least <= value < limit
+
+    else:
+
+        def is_number(value: Any) -> bool:
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    def check(value: Any, path: str, problems: List[str]) -> None:
+        if not is_number(value):
+            _wrong_type(problems, value, path, type_name)
+        elif lo is not None or hi is not None:
+            _check_bounds(problems, value, path, value, lo, hi, "value")
+
+    return check
+
+
+def _blob_check(shape: Any, output: bool) -> Check:
+    lo = _int_or_none(shape.metadata.get("min"))
+    hi = _int_or_none(shape.metadata.get("max"))
+
+    def check(value: Any, path: str, problems: List[str]) -> None:
+        # A streaming payload a handler returns may also be an iterator of bytes chunks
+        # (GetMedia); JSON input never decodes to an iterator.
+        if not (isinstance(value, (bytes, bytearray, Iterator)) or hasattr(value, "read")):
+            _wrong_type(problems, value, path, "blob")
+        elif lo is not None or hi is not None:
+            _check_bounds(problems, value, path, len(value), lo, hi, "length")
+
+    return check
+
+
+def _collection_bounds(shape: Any, output: bool) -> Tuple[Optional[int], Optional[int]]:
+    # No minimum for the lists and maps of a result (see compile_shape).
+    lo = None if output else _int_or_none(shape.metadata.get("min"))
+    return lo, _int_or_none(shape.metadata.get("max"))
+
+
+def _list_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    lo, hi = _collection_bounds(shape, output)
+    item = _compile(shape.member, output, memo)
+
+    def check(value: Any, path: str, problems: List[str]) -> None:
+        if not isinstance(value, list):
+            _wrong_type(problems, value, path, "list")
             return
-        for step in run:
-            step(value, path, problems)
+        if lo is not None or hi is not None:
+            _check_bounds(problems, value, path, len(value), lo, hi, "length")
+        for i, v in enumerate(value, 1):
+            item(v, f"{path}.{i}.member", problems)
+
+    return check
+
+
+def _map_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    lo, hi = _collection_bounds(shape, output)
+    key_check = _compile(shape.key, output, memo)
+    value_check = _compile(shape.value, output, memo)
+
+    def check(value: Any, path: str, problems: List[str]) -> None:
+        if not isinstance(value, dict):
+            _wrong_type(problems, value, path, "map")
+            return
+        if lo is not None or hi is not None:
+            _check_bounds(problems, value, path, len(value), lo, hi, "length")
+        key_problems: List[str] = []
+        value_problems: List[str] = []
+        for k, v in value.items():
+            key_check(k, path, key_problems)
+            value_check(v, path, value_problems)
+        if key_problems:
+            constraint = "Map keys must satisfy constraint: " + _constraints(key_problems)
+            _fail(problems, value, path, constraint)
+        if value_problems:
+            constraint = "Map value must satisfy constraint: " + _constraints(value_problems)
+            _fail(problems, value, path, constraint)
+
+    return check
+
+
+def _structure_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    required = tuple(shape.required_members)
+    # Each member's check with its lower-camel path segment, computed once.
+    members = {
+        name: (_compile(m, output, memo), member_path("", name))
+        for name, m in shape.members.items()
+    }
+
+    def check(value: Any, path: str, problems: List[str]) -> None:
+        if not isinstance(value, dict):
+            _wrong_type(problems, value, path, "structure")
+            return
+        for name in required:
+            if value.get(name) is None:
+                _fail(problems, None, member_path(path, name), "Member must not be null")
+        prefix = f"{path}." if path else ""
+        for name, v in value.items():
+            entry = members.get(name)
+            if entry is None or v is None:
+                continue
+            entry[0](v, prefix + entry[1], problems)
 
     return check
 
@@ -260,128 +331,39 @@ _ACCEPTED_MAX = 16384
 _ACCEPTED_MAX_LENGTH = 1024
 
 
-def _string_steps(shape: Any, output: bool) -> List[Check]:
-    # One step for every string constraint (length, enum, pattern, in that order): strings
-    # are most of the members checked on every call.
+def _string_check(shape: Any, output: bool) -> Check:
     meta = shape.metadata
-    lo = meta.get("min")
-    hi = meta.get("max")
-    lo_i = int(lo) if lo is not None else None
-    if output and shape.name in _OUTPUT_MAX_EXEMPT:
-        hi = None
-    hi_i = int(hi) if hi is not None else None
-    enum = shape.enum
-    allowed = frozenset(enum) if enum else None
-    listing = ", ".join(enum) if enum else ""
+    lo = _int_or_none(meta.get("min"))
+    hi = None if output and shape.name in _OUTPUT_MAX_EXEMPT else _int_or_none(meta.get("max"))
+    allowed = frozenset(shape.enum) if shape.enum else None
+    listing = ", ".join(shape.enum) if shape.enum else ""
     pattern: Optional[str] = meta.get("pattern")
     if output and shape.name in _OUTPUT_PATTERN_EXEMPT:
         pattern = None
-    if lo_i is None and hi_i is None and allowed is None and pattern is None:
-        return []
     matcher = compile_pattern(pattern) if pattern is not None else None
-    accepted = _ACCEPTED.setdefault((lo_i, hi_i, allowed, pattern), set())
+    if lo is None and hi is None and allowed is None and matcher is None:
+        return _type_only_check("string")
+    accepted = _ACCEPTED.setdefault((lo, hi, allowed, pattern), set())
 
-    def string_constraints(value: str, path: str, problems: List[str]) -> None:
-        if value in accepted:
+    def check(value: Any, path: str, problems: List[str]) -> None:
+        if not isinstance(value, str):
+            _wrong_type(problems, value, path, "string")
+            return
+        if value in accepted:  # met every constraint before
             return
         before = len(problems)
-        size = java_length(value)
-        if lo_i is not None and size < lo_i:
-            _fail(problems, value, path, f"Member must have length greater than or equal to {lo_i}")
-        if hi_i is not None and size > hi_i:
-            _fail(problems, value, path, f"Member must have length less than or equal to {hi_i}")
+        _check_bounds(problems, value, path, java_length(value), lo, hi, "length")
         if allowed is not None and value not in allowed:
             _fail(problems, value, path, f"Member must satisfy enum value set: [{listing}]")
         if matcher is not None and matcher(value) is None:
-            _fail(
-                problems,
-                value,
-                path,
-                f"Member must satisfy regular expression pattern: {pattern}",
-            )
+            constraint = f"Member must satisfy regular expression pattern: {pattern}"
+            _fail(problems, value, path, constraint)
         if len(problems) == before and len(value) <= _ACCEPTED_MAX_LENGTH:
             if len(accepted) >= _ACCEPTED_MAX:
                 accepted.clear()
             accepted.add(value)
 
-    return [string_constraints]
-
-
-def _length_steps(
-    meta: Dict[str, Any], what: str, *, output: bool, collection: bool
-) -> List[Check]:
-    steps: List[Check] = []
-    lo = meta.get("min")
-    hi = meta.get("max")
-    if lo is not None and not (output and collection):
-        lo_i = int(lo)
-
-        def at_least(value: Any, path: str, problems: List[str]) -> None:
-            if len(value) < lo_i:
-                _fail(
-                    problems,
-                    value,
-                    path,
-                    f"Member must have {what} greater than or equal to {lo_i}",
-                )
-
-        steps.append(at_least)
-    if hi is not None:
-        hi_i = int(hi)
-
-        def at_most(value: Any, path: str, problems: List[str]) -> None:
-            if len(value) > hi_i:
-                _fail(
-                    problems, value, path, f"Member must have {what} less than or equal to {hi_i}"
-                )
-
-        steps.append(at_most)
-    return steps
-
-
-def _range_steps(meta: Dict[str, Any]) -> List[Check]:
-    steps: List[Check] = []
-    lo = meta.get("min")
-    hi = meta.get("max")
-    if lo is not None:
-
-        def at_least(value: Any, path: str, problems: List[str]) -> None:
-            if value < lo:
-                _fail(
-                    problems, value, path, f"Member must have value greater than or equal to {lo}"
-                )
-
-        steps.append(at_least)
-    if hi is not None:
-
-        def at_most(value: Any, path: str, problems: List[str]) -> None:
-            if value > hi:
-                _fail(problems, value, path, f"Member must have value less than or equal to {hi}")
-
-        steps.append(at_most)
-    return steps
-
-
-def _structure_step(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
-    required = tuple(shape.required_members)
-    # Each member's check with its lower-camel path segment, computed once.
-    members = {
-        name: (_compile(m, output, memo), member_path("", name))
-        for name, m in shape.members.items()
-    }
-
-    def walk(value: Dict[str, Any], path: str, problems: List[str]) -> None:
-        for name in required:
-            if value.get(name) is None:
-                _fail(problems, None, member_path(path, name), "Member must not be null")
-        prefix = f"{path}." if path else ""
-        for name, v in value.items():
-            entry = members.get(name)
-            if entry is None or v is None:
-                continue
-            entry[0](v, prefix + entry[1], problems)
-
-    return walk
+    return check
 
 
 def summary(problems: List[str]) -> str:
