@@ -16,10 +16,27 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
+from typing import (
+    AbstractSet,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Optional,
+    Set,
+    Tuple,
+    Union,
+)
 
+#: Where a value sits, as the service prints it (``streamInfoList.1.member.streamName``): a
+#: string, or a ``(parent path, segment)`` pair made into that string only when a problem is
+#: reported, so a valid value builds no path. A segment is a member's lower-camel name, or the
+#: number of a list item (``1`` prints as ``1.member``).
+Path = Union[str, Tuple[Any, Union[str, int]]]
 #: ``check(value, path, problems)`` appends one message per broken constraint.
-Check = Callable[[Any, str, List[str]], None]
+Check = Callable[[Any, Path, List[str]], None]
 
 #: Output members whose modeled pattern the real service's own values break (AWS_BEHAVIOUR.md:
 #: ``ContentType`` is ``^[a-zA-Z0-9_\\.\\-]+$`` but GetClip returns ``video/mp4``; the
@@ -52,9 +69,21 @@ def member_path(parent: str, member: str) -> str:
     return f"{parent}.{name}" if parent else name
 
 
-def _fail(problems: List[str], value: Any, path: str, constraint: str) -> None:
+def path_text(path: Path) -> str:
+    """A :data:`Path` as the service prints it (``streamInfoList.1.member.streamName``)."""
+    if isinstance(path, str):
+        return path
+    parent, segment = path
+    text = path_text(parent)
+    if isinstance(segment, int):
+        return f"{text}.{segment}.member"
+    return f"{text}.{segment}" if text else segment
+
+
+def _fail(problems: List[str], value: Any, path: Path, constraint: str) -> None:
     shown = "null" if value is None else f"'{render(value)}'"
-    problems.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
+    where = path_text(path)
+    problems.append(f"Value {shown} at '{where}' failed to satisfy constraint: {constraint}")
 
 
 def java_length(value: str) -> int:
@@ -134,7 +163,7 @@ def _compile(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
         return memo[key]
     slot: List[Check] = []
 
-    def deferred(value: Any, path: str, problems: List[str]) -> None:
+    def deferred(value: Any, path: Path, problems: List[str]) -> None:
         slot[0](value, path, problems)
 
     memo[key] = deferred
@@ -163,14 +192,14 @@ def _build(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
     return _type_only_check(type_name)
 
 
-def _wrong_type(problems: List[str], value: Any, path: str, type_name: str) -> None:
+def _wrong_type(problems: List[str], value: Any, path: Path, type_name: str) -> None:
     _fail(problems, value, path, f"Member must be of type {type_name}")
 
 
 def _check_bounds(
     problems: List[str],
     value: Any,
-    path: str,
+    path: Path,
     size: Any,
     lo: Any,
     hi: Any,
@@ -190,7 +219,7 @@ def _int_or_none(value: Any) -> Optional[int]:
 def _type_only_check(type_name: str) -> Check:
     python_type = {"boolean": bool, "timestamp": _dt.datetime, "string": str}.get(type_name, object)
 
-    def check(value: Any, path: str, problems: List[str]) -> None:
+    def check(value: Any, path: Path, problems: List[str]) -> None:
         if not isinstance(value, python_type):
             _wrong_type(problems, value, path, type_name)
 
@@ -200,33 +229,33 @@ def _type_only_check(type_name: str) -> Check:
 def _number_check(shape: Any) -> Check:
     type_name = shape.type_name
     lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
-    if type_name in ("integer", "long"):
-        # The service is Java: integer is 32-bit, long 64-bit.
-        bits = 31 if type_name == "integer" else 63
-        least, limit = -(1 << bits), 1 << bits
+    if type_name not in ("integer", "long"):
 
-        def is_number(value: Any) -> bool:
-            return isinstance(value, int) and not isinstance(value, bool) and least <= value < limit
+        def float_check(value: Any, path: Path, problems: List[str]) -> None:
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                _wrong_type(problems, value, path, type_name)
+            elif (lo is not None and value < lo) or (hi is not None and value > hi):
+                _check_bounds(problems, value, path, value, lo, hi, "value")
 
-    else:
+        return float_check
+    # The service is Java: integer is 32-bit, long 64-bit.
+    bits = 31 if type_name == "integer" else 63
+    least, limit = -(1 << bits), 1 << bits
 
-        def is_number(value: Any) -> bool:
-            return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-    def check(value: Any, path: str, problems: List[str]) -> None:
-        if not is_number(value):
+    def int_check(value: Any, path: Path, problems: List[str]) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or not least <= value < limit:
             _wrong_type(problems, value, path, type_name)
-        elif lo is not None or hi is not None:
+        elif (lo is not None and value < lo) or (hi is not None and value > hi):
             _check_bounds(problems, value, path, value, lo, hi, "value")
 
-    return check
+    return int_check
 
 
 def _blob_check(shape: Any, output: bool) -> Check:
     lo = _int_or_none(shape.metadata.get("min"))
     hi = _int_or_none(shape.metadata.get("max"))
 
-    def check(value: Any, path: str, problems: List[str]) -> None:
+    def check(value: Any, path: Path, problems: List[str]) -> None:
         # A streaming payload a handler returns may also be an iterator of bytes chunks
         # (GetMedia); JSON input never decodes to an iterator.
         if not (isinstance(value, (bytes, bytearray, Iterator)) or hasattr(value, "read")):
@@ -247,14 +276,14 @@ def _list_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
     lo, hi = _collection_bounds(shape, output)
     item = _compile(shape.member, output, memo)
 
-    def check(value: Any, path: str, problems: List[str]) -> None:
+    def check(value: Any, path: Path, problems: List[str]) -> None:
         if not isinstance(value, list):
             _wrong_type(problems, value, path, "list")
             return
         if lo is not None or hi is not None:
             _check_bounds(problems, value, path, len(value), lo, hi, "length")
         for i, v in enumerate(value, 1):
-            item(v, f"{path}.{i}.member", problems)
+            item(v, (path, i), problems)
 
     return check
 
@@ -264,7 +293,7 @@ def _map_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
     key_check = _compile(shape.key, output, memo)
     value_check = _compile(shape.value, output, memo)
 
-    def check(value: Any, path: str, problems: List[str]) -> None:
+    def check(value: Any, path: Path, problems: List[str]) -> None:
         if not isinstance(value, dict):
             _wrong_type(problems, value, path, "map")
             return
@@ -286,26 +315,28 @@ def _map_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
 
 
 def _structure_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
-    required = tuple(shape.required_members)
-    # Each member's check with its lower-camel path segment, computed once.
+    required = tuple((name, member_path("", name)) for name in shape.required_members)
+    # Each member's check, its lower-camel path segment (computed once), and the strings its
+    # check accepted before (empty for other members): those need no call (most members).
     members = {
-        name: (_compile(m, output, memo), member_path("", name))
+        name: (_compile(m, output, memo), member_path("", name), _accepted_strings(m, output))
         for name, m in shape.members.items()
     }
 
-    def check(value: Any, path: str, problems: List[str]) -> None:
+    def check(value: Any, path: Path, problems: List[str]) -> None:
         if not isinstance(value, dict):
             _wrong_type(problems, value, path, "structure")
             return
-        for name in required:
+        for name, segment in required:
             if value.get(name) is None:
-                _fail(problems, None, member_path(path, name), "Member must not be null")
-        prefix = f"{path}." if path else ""
+                _fail(problems, None, (path, segment), "Member must not be null")
         for name, v in value.items():
             entry = members.get(name)
             if entry is None or v is None:
                 continue
-            entry[0](v, prefix + entry[1], problems)
+            if v.__class__ is str and v in entry[2]:
+                continue
+            entry[0](v, (path, entry[1]), problems)
 
     return check
 
@@ -331,21 +362,37 @@ _ACCEPTED_MAX = 16384
 _ACCEPTED_MAX_LENGTH = 1024
 
 
-def _string_check(shape: Any, output: bool) -> Check:
+def _string_constraints(
+    shape: Any, output: bool
+) -> Tuple[Optional[int], Optional[int], Optional[FrozenSet[str]], Optional[str]]:
+    """A string shape's (min, max, enum, pattern), without what results are exempt from."""
     meta = shape.metadata
     lo = _int_or_none(meta.get("min"))
     hi = None if output and shape.name in _OUTPUT_MAX_EXEMPT else _int_or_none(meta.get("max"))
     allowed = frozenset(shape.enum) if shape.enum else None
-    listing = ", ".join(shape.enum) if shape.enum else ""
     pattern: Optional[str] = meta.get("pattern")
     if output and shape.name in _OUTPUT_PATTERN_EXEMPT:
         pattern = None
+    return lo, hi, allowed, pattern
+
+
+def _accepted_strings(shape: Any, output: bool) -> AbstractSet[str]:
+    """The strings a compiled string shape's check accepted (empty for other shapes)."""
+    if shape.type_name != "string":
+        return frozenset()
+    return _ACCEPTED.get(_string_constraints(shape, output), frozenset())
+
+
+def _string_check(shape: Any, output: bool) -> Check:
+    constraints = _string_constraints(shape, output)
+    lo, hi, allowed, pattern = constraints
+    listing = ", ".join(shape.enum) if shape.enum else ""
     matcher = compile_pattern(pattern) if pattern is not None else None
     if lo is None and hi is None and allowed is None and matcher is None:
         return _type_only_check("string")
-    accepted = _ACCEPTED.setdefault((lo, hi, allowed, pattern), set())
+    accepted = _ACCEPTED.setdefault(constraints, set())
 
-    def check(value: Any, path: str, problems: List[str]) -> None:
+    def check(value: Any, path: Path, problems: List[str]) -> None:
         if not isinstance(value, str):
             _wrong_type(problems, value, path, "string")
             return
