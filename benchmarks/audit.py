@@ -33,6 +33,7 @@ import sys
 import time
 import tracemalloc
 import types
+import uuid
 from pathlib import Path
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
@@ -331,8 +332,8 @@ def audit(rounds: int, base: str, only: Optional[set[str]]) -> List[Row]:
         "6",
         "request id formatted directly",
         "call",
-        lambda: _clock.new_request_id(r1),
-        lambda: old_clock.new_request_id(r2),
+        lambda: str(uuid.UUID(bytes=r1.randbytes(16), version=4)),
+        lambda: _clock.new_request_id(r2),
     )
 
     # 7. no HTTPHeaders before AWSResponse
@@ -523,8 +524,8 @@ def audit(rounds: int, base: str, only: Optional[set[str]]) -> List[Row]:
     # 20, 26. the mock's two seeded sources
     state = random.Random(0).getstate()
 
-    def copied() -> Any:
-        r = random.Random()
+    def copied() -> Any:  # as optimisation 20 did (commit 0b998747)
+        r = random.Random.__new__(random.Random)
         r.setstate(state)
         return r
 
