@@ -40,8 +40,11 @@ DATA_PLANE_SERVICES = frozenset(
         "kinesis-video-webrtc-storage",
     }
 )
-#: Compiled by ``re`` on first use (data-plane requests only), not at import.
-_CONTROL_PLANE_HOST = r"kinesisvideo\.[a-z0-9-]+\.amazonaws\.com(\.cn)?"
+#: The control-plane host, ``kinesisvideo.<region>.amazonaws.com[.cn]``.
+_CONTROL_PLANE_HOST = re.compile(r"kinesisvideo\.[a-z0-9-]+\.amazonaws\.com(\.cn)?")
+#: A KVS host and the region it names: the control-plane host, or a data endpoint
+#: ``<prefix>-<id>.kinesisvideo.<region>.amazonaws.com[.cn]`` (``s-1e415f8b.``, ``r-...``).
+_KVS_HOST = re.compile(r"(?:[a-z]-[0-9a-f]+\.)?kinesisvideo\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?")
 
 
 class WrongEndpoint(NamedTuple):
@@ -74,6 +77,18 @@ def wrong_endpoint(service_name: str, operation: str, url: str) -> Optional[Wron
     if service_name not in DATA_PLANE_SERVICES:
         return None
     host = urlsplit(url).hostname or ""
-    if re.fullmatch(_CONTROL_PLANE_HOST, host) is None:
+    if _CONTROL_PLANE_HOST.fullmatch(host) is None:
         return None
     return _GET_MEDIA if operation == "GetMedia" else _UNKNOWN_OPERATION
+
+
+def region_of_host(url: str) -> Optional[str]:
+    """The region a KVS endpoint URL's host names, or ``None`` for any other host.
+
+    ``https://kinesisvideo.eu-west-1.amazonaws.com`` and data endpoints such as
+    ``https://s-1e415f8b.kinesisvideo.eu-west-1.amazonaws.com`` name ``eu-west-1``; China
+    hosts end in ``.amazonaws.com.cn``. A custom endpoint (``http://localhost:4566``) names
+    none.
+    """
+    match = _KVS_HOST.fullmatch(urlsplit(url).hostname or "")
+    return match.group(1) if match is not None else None

@@ -32,11 +32,6 @@ class HttpReply(NamedTuple):
     body: Body
 
 
-#: ``tuple.__new__``: builds a NamedTuple from a tuple of all its fields without the
-#: generated ``__new__``'s argument handling (the same object).
-_new_tuple = tuple.__new__
-
-
 class MalformedRequest(ValueError):
     """The request body or a bound member could not be read as its shape's type."""
 
@@ -157,43 +152,10 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialize {type(value).__name__}")
 
 
-def _make_encode() -> Callable[[Any], str]:
-    """``json.dumps(value, default=_json_default, separators=(",", ":"))``, built once.
-
-    ``JSONEncoder.encode`` makes a new C encoder (and a dict for circular-reference checks)
-    on every call; this makes the same C encoder, with the options ``encode`` passes it, once
-    (without the circular check: handler results are trees). It is used only if it encodes
-    a sample exactly as ``encode`` does; otherwise (no C accelerator) ``encode`` is.
-    """
-    encoder = json.JSONEncoder(default=_json_default, separators=(",", ":"))
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return encoder.encode
-    try:
-        c_encode = make(
-            None,  # markers: no circular-reference check
-            _json_default,
-            json.encoder.encode_basestring_ascii,  # ensure_ascii
-            None,  # indent
-            ":",
-            ",",
-            False,  # sort_keys
-            False,  # skipkeys
-            True,  # allow_nan
-        )
-
-        def encode(value: Any) -> str:
-            return "".join(c_encode(value, 0))
-
-        sample = {"a": [1, 2.5, None, True, "\u00e9\n"], "b": {"c": _EPOCH}, "d": b"\x00"}
-        if encode(sample) == encoder.encode(sample):
-            return encode
-    except (TypeError, ValueError):  # another C encoder signature
-        pass
-    return encoder.encode
-
-
-_ENCODE = _make_encode()
+#: The standard library's encoder, for what orjson refuses (or without orjson): one
+#: ``JSONEncoder`` with the options of ``json.dumps(value, default=_json_default,
+#: separators=(",", ":"))``, made once (optimisation 5).
+_STDLIB_ENCODER = json.JSONEncoder(default=_json_default, separators=(",", ":"))
 _UNSET: Any = object()
 _orjson_dumps: Any = _UNSET
 _ORJSON_OPTION = 0
@@ -231,33 +193,7 @@ def encode_json(value: Any) -> bytes:
             return data
         except TypeError:  # orjson.JSONEncodeError is a TypeError
             pass
-    return _ENCODE(value).encode()
-
-
-_DECODER = json.JSONDecoder()
-_DECODE = _DECODER.decode
-_SCAN = _DECODER.scan_once  # type: ignore[attr-defined]  # set by JSONDecoder.__init__
-
-
-def _loads(body: bytes) -> Any:
-    """``json.loads(body)``, skipping its encoding detection for the usual UTF-8 object.
-
-    ``json.loads`` decodes bytes with ``json.detect_encoding``, which answers ``utf-8`` for
-    any body whose first byte is ``{`` and second is not NUL (no BOM, no UTF-16/32), then
-    decodes the text with the module's default decoder. Here the decoder's scanner reads
-    the object from offset 0 (a ``{`` has no leading whitespace to skip); when it ends
-    exactly at the end of the text, that is ``decode``'s answer, and any other case
-    (trailing whitespace or data, invalid JSON) goes through ``decode`` for its result or
-    its error.
-    """
-    if body[:1] == b"{" and body[1:2] != b"\x00":
-        text = body.decode("utf-8", "surrogatepass")
-        try:
-            value, end = _SCAN(text, 0)
-        except StopIteration:
-            return _DECODE(text)
-        return value if end == len(text) else _DECODE(text)
-    return json.loads(body)
+    return _STDLIB_ENCODER.encode(value).encode()
 
 
 class OperationCodec:
@@ -310,7 +246,7 @@ class OperationCodec:
         params: Dict[str, Any] = {}
         if body:
             try:
-                decoded = _loads(body)
+                decoded = json.loads(body)
             except (ValueError, RecursionError) as e:  # RecursionError: absurdly deep nesting
                 raise MalformedRequest("The request body is not valid JSON.") from e
             if not isinstance(decoded, dict):
@@ -344,7 +280,7 @@ class OperationCodec:
             body = encode_json(result)
             headers["Content-Type"] = "application/json"
             headers["Content-Length"] = str(len(body))
-            return _new_tuple(HttpReply, (self.status, headers, body))  # HttpReply(...), faster
+            return HttpReply(self.status, headers, body)
         rest = dict(result)
         for name, wire in self._out_headers.items():
             value = rest.pop(name, None)

@@ -16,11 +16,27 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import threading
-from typing import Any, Callable, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import (
+    AbstractSet,
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Optional,
+    Set,
+    Tuple,
+    Union,
+)
 
+#: Where a value sits, as the service prints it (``streamInfoList.1.member.streamName``): a
+#: string, or a ``(parent path, segment)`` pair made into that string only when a problem is
+#: reported, so a valid value builds no path. A segment is a member's lower-camel name, or the
+#: number of a list item (``1`` prints as ``1.member``).
+Path = Union[str, Tuple[Any, Union[str, int]]]
 #: ``check(value, path, problems)`` appends one message per broken constraint.
-Check = Callable[[Any, str, List[str]], None]
+Check = Callable[[Any, Path, List[str]], None]
 
 #: Output members whose modeled pattern the real service's own values break (AWS_BEHAVIOUR.md:
 #: ``ContentType`` is ``^[a-zA-Z0-9_\\.\\-]+$`` but GetClip returns ``video/mp4``; the
@@ -53,9 +69,21 @@ def member_path(parent: str, member: str) -> str:
     return f"{parent}.{name}" if parent else name
 
 
-def _fail(problems: List[str], value: Any, path: str, constraint: str) -> None:
+def path_text(path: Path) -> str:
+    """A :data:`Path` as the service prints it (``streamInfoList.1.member.streamName``)."""
+    if isinstance(path, str):
+        return path
+    parent, segment = path
+    text = path_text(parent)
+    if isinstance(segment, int):
+        return f"{text}.{segment}.member"
+    return f"{text}.{segment}" if text else segment
+
+
+def _fail(problems: List[str], value: Any, path: Path, constraint: str) -> None:
     shown = "null" if value is None else f"'{render(value)}'"
-    problems.append(f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}")
+    where = path_text(path)
+    problems.append(f"Value {shown} at '{where}' failed to satisfy constraint: {constraint}")
 
 
 def java_length(value: str) -> int:
@@ -117,51 +145,6 @@ def compile_pattern(pattern: str) -> Callable[[str], Any]:
     return re.compile(translated, re.ASCII).fullmatch
 
 
-#: The Python type a valid value of a shape type usually has exactly, for a fast type test.
-#: Not for integer/long: their check is also a range check.
-_EXACT_TYPES: Dict[str, type] = {
-    "string": str,
-    "double": float,
-    "float": float,
-    "boolean": bool,
-    "timestamp": _dt.datetime,
-    "blob": bytes,
-    "structure": dict,
-    "list": list,
-    "map": dict,
-}
-
-
-def _type_ok(type_name: str, value: Any) -> bool:
-    if type_name == "string":
-        return isinstance(value, str)
-    if type_name in ("integer", "long"):
-        # The service is Java: integer is 32-bit, long 64-bit.
-        bits = 31 if type_name == "integer" else 63
-        return (
-            isinstance(value, int)
-            and not isinstance(value, bool)
-            and -(1 << bits) <= value < (1 << bits)
-        )
-    if type_name in ("double", "float"):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if type_name == "boolean":
-        return isinstance(value, bool)
-    if type_name == "timestamp":
-        return isinstance(value, _dt.datetime)
-    if type_name == "blob":
-        # A streaming payload a handler returns may also be an iterator of bytes chunks
-        # (GetMedia); JSON input never decodes to an iterator.
-        return isinstance(value, (bytes, bytearray, Iterator)) or hasattr(value, "read")
-    if type_name == "structure":
-        return isinstance(value, dict)
-    if type_name == "list":
-        return isinstance(value, list)
-    if type_name == "map":
-        return isinstance(value, dict)
-    return True
-
-
 def compile_shape(shape: Any, output: bool = False) -> Check:
     """Compile a ``botocore.model.Shape`` into a check of every constraint it declares.
 
@@ -171,63 +154,16 @@ def compile_shape(shape: Any, output: bool = False) -> Check:
             ``None`` counts as absent, and minimum sizes of lists and maps are not enforced
             (empty lists and maps are normal in results).
     """
-    memo = _Memo()
-    slow = _compile(shape, output, memo)
-    # The would-pass predicate is generated code (``compile()``, ~0.5 ms a shape): made on
-    # the check's ``_GENERATE_AFTER``-th call, so that a process calling an operation once
-    # (a script, a cold start) does not pay for it; until then every value gets the walk.
-    passes: Optional[Callable[[Any], bool]] = None
-    calls = 0
-
-    def check(value: Any, path: str, problems: List[str]) -> None:
-        nonlocal passes, calls
-        fast = passes
-        if fast is None:
-            calls += 1
-            if calls < _GENERATE_AFTER:
-                slow(value, path, problems)
-                return
-            with _generate_lock:  # memo is not for two threads at once
-                fast = passes
-                if fast is None:
-                    fast = passes = _passes(shape, output, memo)
-        # ``passes`` is True only for values the full walk accepts; anything else (every
-        # value with a problem) gets the full walk, with its messages, paths and order.
-        if not fast(value):
-            slow(value, path, problems)
-
-    return check
+    return _compile(shape, output, {})
 
 
-#: The call of a :func:`compile_shape` check that generates its would-pass predicate.
-_GENERATE_AFTER = 2
-_generate_lock = threading.Lock()
-
-
-class _StringRule(NamedTuple):
-    """A string shape's constraints as a predicate, and its cache of strings that met them."""
-
-    passed: Set[str]
-    ok: Callable[[str], bool]
-
-
-class _Memo(Dict[str, Check]):
-    """Compiled checks of one :func:`compile_shape` call by shape name, with the string
-    rules they use and the would-pass predicates built from them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.strings: Dict[str, _StringRule] = {}
-        self.passes: Dict[str, Callable[[Any], bool]] = {}
-
-
-def _compile(shape: Any, output: bool, memo: _Memo) -> Check:
+def _compile(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
     key = shape.name
     if key in memo:
         return memo[key]
     slot: List[Check] = []
 
-    def deferred(value: Any, path: str, problems: List[str]) -> None:
+    def deferred(value: Any, path: Path, problems: List[str]) -> None:
         slot[0](value, path, problems)
 
     memo[key] = deferred
@@ -237,72 +173,170 @@ def _compile(shape: Any, output: bool, memo: _Memo) -> Check:
     return check
 
 
-def _build(shape: Any, output: bool, memo: _Memo) -> Check:
+def _build(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    # One closure per shape, which tests the type and then every constraint in the order the
+    # service reports them: a valid member costs one call.
     type_name: str = shape.type_name
-    meta = shape.metadata
-    steps: List[Check] = []
-
-    def type_check(value: Any, path: str, problems: List[str]) -> bool:
-        if _type_ok(type_name, value):
-            return True
-        _fail(problems, value, path, f"Member must be of type {type_name}")
-        return False
-
     if type_name == "string":
-        steps.extend(_string_steps(shape, output, memo))
-    elif type_name in ("integer", "long", "double", "float"):
-        steps.extend(_range_steps(meta))
-    elif type_name == "blob":
-        steps.extend(_length_steps(meta, "length", output=output, collection=False))
-    elif type_name == "list":
-        steps.extend(_length_steps(meta, "length", output=output, collection=True))
-        item = _compile(shape.member, output, memo)
+        return _string_check(shape, output)
+    if type_name in ("integer", "long", "double", "float"):
+        return _number_check(shape)
+    if type_name == "blob":
+        return _blob_check(shape, output)
+    if type_name == "list":
+        return _list_check(shape, output, memo)
+    if type_name == "map":
+        return _map_check(shape, output, memo)
+    if type_name == "structure":
+        return _structure_check(shape, output, memo)
+    return _type_only_check(type_name)
 
-        def items(value: List[Any], path: str, problems: List[str]) -> None:
-            for i, v in enumerate(value, 1):
-                item(v, f"{path}.{i}.member", problems)
 
-        steps.append(items)
-    elif type_name == "map":
-        steps.extend(_length_steps(meta, "length", output=output, collection=True))
-        key_check = _compile(shape.key, output, memo)
-        value_check = _compile(shape.value, output, memo)
+def _wrong_type(problems: List[str], value: Any, path: Path, type_name: str) -> None:
+    _fail(problems, value, path, f"Member must be of type {type_name}")
 
-        def entries(value: Dict[Any, Any], path: str, problems: List[str]) -> None:
-            key_problems: List[str] = []
-            value_problems: List[str] = []
-            for k, v in value.items():
-                key_check(k, path, key_problems)
-                value_check(v, path, value_problems)
-            if key_problems:
-                _fail(
-                    problems,
-                    value,
-                    path,
-                    "Map keys must satisfy constraint: " + _constraints(key_problems),
-                )
-            if value_problems:
-                _fail(
-                    problems,
-                    value,
-                    path,
-                    "Map value must satisfy constraint: " + _constraints(value_problems),
-                )
 
-        steps.append(entries)
-    elif type_name == "structure":
-        steps.append(_structure_step(shape, output, memo))
+def _check_bounds(
+    problems: List[str],
+    value: Any,
+    path: Path,
+    size: Any,
+    lo: Any,
+    hi: Any,
+    what: str,
+) -> None:
+    """The minimum and maximum of a length (``what`` = ``length``) or a value (``value``)."""
+    if lo is not None and size < lo:
+        _fail(problems, value, path, f"Member must have {what} greater than or equal to {lo}")
+    if hi is not None and size > hi:
+        _fail(problems, value, path, f"Member must have {what} less than or equal to {hi}")
 
-    # Fast path: a value of exactly the modeled Python type needs no further type test
-    # (``_type_ok`` would accept it); anything else goes through ``_type_ok``.
-    exact = _EXACT_TYPES.get(type_name)
-    run = tuple(steps)
 
-    def check(value: Any, path: str, problems: List[str]) -> None:
-        if value.__class__ is not exact and not type_check(value, path, problems):
+def _int_or_none(value: Any) -> Optional[int]:
+    return int(value) if value is not None else None
+
+
+def _type_only_check(type_name: str) -> Check:
+    python_type = {"boolean": bool, "timestamp": _dt.datetime, "string": str}.get(type_name, object)
+
+    def check(value: Any, path: Path, problems: List[str]) -> None:
+        if not isinstance(value, python_type):
+            _wrong_type(problems, value, path, type_name)
+
+    return check
+
+
+def _number_check(shape: Any) -> Check:
+    type_name = shape.type_name
+    lo, hi = shape.metadata.get("min"), shape.metadata.get("max")
+    if type_name not in ("integer", "long"):
+
+        def float_check(value: Any, path: Path, problems: List[str]) -> None:
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                _wrong_type(problems, value, path, type_name)
+            elif (lo is not None and value < lo) or (hi is not None and value > hi):
+                _check_bounds(problems, value, path, value, lo, hi, "value")
+
+        return float_check
+    # The service is Java: integer is 32-bit, long 64-bit.
+    bits = 31 if type_name == "integer" else 63
+    least, limit = -(1 << bits), 1 << bits
+
+    def int_check(value: Any, path: Path, problems: List[str]) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or not least <= value < limit:
+            _wrong_type(problems, value, path, type_name)
+        elif (lo is not None and value < lo) or (hi is not None and value > hi):
+            _check_bounds(problems, value, path, value, lo, hi, "value")
+
+    return int_check
+
+
+def _blob_check(shape: Any, output: bool) -> Check:
+    lo = _int_or_none(shape.metadata.get("min"))
+    hi = _int_or_none(shape.metadata.get("max"))
+
+    def check(value: Any, path: Path, problems: List[str]) -> None:
+        # A streaming payload a handler returns may also be an iterator of bytes chunks
+        # (GetMedia); JSON input never decodes to an iterator.
+        if not (isinstance(value, (bytes, bytearray, Iterator)) or hasattr(value, "read")):
+            _wrong_type(problems, value, path, "blob")
+        elif lo is not None or hi is not None:
+            _check_bounds(problems, value, path, len(value), lo, hi, "length")
+
+    return check
+
+
+def _collection_bounds(shape: Any, output: bool) -> Tuple[Optional[int], Optional[int]]:
+    # No minimum for the lists and maps of a result (see compile_shape).
+    lo = None if output else _int_or_none(shape.metadata.get("min"))
+    return lo, _int_or_none(shape.metadata.get("max"))
+
+
+def _list_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    lo, hi = _collection_bounds(shape, output)
+    item = _compile(shape.member, output, memo)
+
+    def check(value: Any, path: Path, problems: List[str]) -> None:
+        if not isinstance(value, list):
+            _wrong_type(problems, value, path, "list")
             return
-        for step in run:
-            step(value, path, problems)
+        if lo is not None or hi is not None:
+            _check_bounds(problems, value, path, len(value), lo, hi, "length")
+        for i, v in enumerate(value, 1):
+            item(v, (path, i), problems)
+
+    return check
+
+
+def _map_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    lo, hi = _collection_bounds(shape, output)
+    key_check = _compile(shape.key, output, memo)
+    value_check = _compile(shape.value, output, memo)
+
+    def check(value: Any, path: Path, problems: List[str]) -> None:
+        if not isinstance(value, dict):
+            _wrong_type(problems, value, path, "map")
+            return
+        if lo is not None or hi is not None:
+            _check_bounds(problems, value, path, len(value), lo, hi, "length")
+        key_problems: List[str] = []
+        value_problems: List[str] = []
+        for k, v in value.items():
+            key_check(k, path, key_problems)
+            value_check(v, path, value_problems)
+        if key_problems:
+            constraint = "Map keys must satisfy constraint: " + _constraints(key_problems)
+            _fail(problems, value, path, constraint)
+        if value_problems:
+            constraint = "Map value must satisfy constraint: " + _constraints(value_problems)
+            _fail(problems, value, path, constraint)
+
+    return check
+
+
+def _structure_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
+    required = tuple((name, member_path("", name)) for name in shape.required_members)
+    # Each member's check, its lower-camel path segment (computed once), and the strings its
+    # check accepted before (empty for other members): those need no call (most members).
+    members = {
+        name: (_compile(m, output, memo), member_path("", name), _accepted_strings(m, output))
+        for name, m in shape.members.items()
+    }
+
+    def check(value: Any, path: Path, problems: List[str]) -> None:
+        if not isinstance(value, dict):
+            _wrong_type(problems, value, path, "structure")
+            return
+        for name, segment in required:
+            if value.get(name) is None:
+                _fail(problems, None, (path, segment), "Member must not be null")
+        for name, v in value.items():
+            entry = members.get(name)
+            if entry is None or v is None:
+                continue
+            if v.__class__ is str and v in entry[2]:
+                continue
+            entry[0](v, (path, entry[1]), problems)
 
     return check
 
@@ -314,299 +348,69 @@ def _constraints(problems: List[str]) -> str:
     return "[" + ", ".join(seen) + "]"
 
 
-#: How many valid strings each string check remembers (see ``_string_steps``): a full
-#: listing of the documented default quotas (10,000 streams, 10,000 signaling channels per
-#: account and region) fits, so listing them again meets only strings already checked.
-_PASSED_CACHE_SIZE = 16384
-#: Longer strings (payloads, SDP offers) are checked every time, never remembered: the
-#: cache holds names, ARNs, versions and tokens (ARNs are at most 1024 characters).
-_PASSED_MAX_LENGTH = 1024
+#: Strings that met every constraint of a string shape, by those constraints (min, max,
+#: enum, pattern): every check with the same constraints shares one set, so a name or ARN
+#: accepted in a CreateStream result is known to DescribeStream's and ListStreams' checks.
+#: Kept (optimisations 2 and 22): a listing of 10,000 streams checks no pattern twice
+#: (see docs/performance.md, the audit).
+_ACCEPTED: Dict[Tuple[Any, ...], Set[str]] = {}
+#: How many strings a set holds before it is cleared: a full listing of the documented
+#: default quotas (10,000 streams, 10,000 signaling channels per account and region) fits.
+_ACCEPTED_MAX = 16384
+#: Longer strings (payloads, SDP offers) are checked every time, never remembered: the sets
+#: hold names, ARNs, versions and tokens (ARNs are at most 1024 characters).
+_ACCEPTED_MAX_LENGTH = 1024
 
 
-#: String rules by their constraints (min, max, enum, pattern): every compiled check with the
-#: same constraints shares one, so a name or ARN accepted by one operation's check (a
-#: CreateStream result) is known to the others (DescribeStream's, ListStreams').
-_SHARED_RULES: Dict[Tuple[Any, ...], _StringRule] = {}
-
-
-def _shared_rule(
-    lo_i: Optional[int],
-    hi_i: Optional[int],
-    allowed: Optional[FrozenSet[str]],
-    pattern: Optional[str],
-    matcher: Optional[Callable[[str], Any]],
-) -> _StringRule:
-    """The rule of these constraints: a predicate, and the strings it accepted.
-
-    The constraints depend on the value alone, and the same names, ARNs and versions are
-    checked call after call: accepted strings are remembered, bounded in number and length,
-    cleared when full.
-    """
-    key = (lo_i, hi_i, allowed, pattern)
-    found = _SHARED_RULES.get(key)
-    if found is not None:
-        return found
-    passed: Set[str] = set()
-
-    def ok(value: str) -> bool:
-        # Every constraint, without messages; remembers a string that meets them all.
-        size = java_length(value)
-        if (
-            (lo_i is not None and size < lo_i)
-            or (hi_i is not None and size > hi_i)
-            or (allowed is not None and value not in allowed)
-            or (matcher is not None and matcher(value) is None)
-        ):
-            return False
-        if len(value) <= _PASSED_MAX_LENGTH:
-            if len(passed) >= _PASSED_CACHE_SIZE:
-                passed.clear()
-            passed.add(value)
-        return True
-
-    return _SHARED_RULES.setdefault(key, _StringRule(passed, ok))
-
-
-def _string_steps(shape: Any, output: bool, memo: _Memo) -> List[Check]:
-    # One step for every string constraint (length, enum, pattern, in that order, with the
-    # messages of _length_steps and the enum and pattern checks): strings are most of the
-    # members checked on every call, so one call per string instead of one per constraint.
+def _string_constraints(
+    shape: Any, output: bool
+) -> Tuple[Optional[int], Optional[int], Optional[FrozenSet[str]], Optional[str]]:
+    """A string shape's (min, max, enum, pattern), without what results are exempt from."""
     meta = shape.metadata
-    lo = meta.get("min")
-    hi = meta.get("max")
-    lo_i = int(lo) if lo is not None else None
-    if output and shape.name in _OUTPUT_MAX_EXEMPT:
-        hi = None
-    hi_i = int(hi) if hi is not None else None
-    enum = shape.enum
-    allowed = frozenset(enum) if enum else None
-    listing = ", ".join(enum) if enum else ""
+    lo = _int_or_none(meta.get("min"))
+    hi = None if output and shape.name in _OUTPUT_MAX_EXEMPT else _int_or_none(meta.get("max"))
+    allowed = frozenset(shape.enum) if shape.enum else None
     pattern: Optional[str] = meta.get("pattern")
-    matcher: Optional[Callable[[str], Any]] = None
-    if pattern is not None and not (output and shape.name in _OUTPUT_PATTERN_EXEMPT):
-        matcher = compile_pattern(pattern)
-    if lo_i is None and hi_i is None and allowed is None and matcher is None:
-        return []
-    rule = _shared_rule(lo_i, hi_i, allowed, pattern if matcher is not None else None, matcher)
-    memo.strings[shape.name] = rule
-    passed, ok = rule
+    if output and shape.name in _OUTPUT_PATTERN_EXEMPT:
+        pattern = None
+    return lo, hi, allowed, pattern
 
-    def string_constraints(value: str, path: str, problems: List[str]) -> None:
-        if value in passed or ok(value):
+
+def _accepted_strings(shape: Any, output: bool) -> AbstractSet[str]:
+    """The strings a compiled string shape's check accepted (empty for other shapes)."""
+    if shape.type_name != "string":
+        return frozenset()
+    return _ACCEPTED.get(_string_constraints(shape, output), frozenset())
+
+
+def _string_check(shape: Any, output: bool) -> Check:
+    constraints = _string_constraints(shape, output)
+    lo, hi, allowed, pattern = constraints
+    listing = ", ".join(shape.enum) if shape.enum else ""
+    matcher = compile_pattern(pattern) if pattern is not None else None
+    if lo is None and hi is None and allowed is None and matcher is None:
+        return _type_only_check("string")
+    accepted = _ACCEPTED.setdefault(constraints, set())
+
+    def check(value: Any, path: Path, problems: List[str]) -> None:
+        if not isinstance(value, str):
+            _wrong_type(problems, value, path, "string")
             return
-        size = java_length(value)
-        if lo_i is not None and size < lo_i:
-            _fail(problems, value, path, f"Member must have length greater than or equal to {lo_i}")
-        if hi_i is not None and size > hi_i:
-            _fail(problems, value, path, f"Member must have length less than or equal to {hi_i}")
+        if value in accepted:  # met every constraint before
+            return
+        before = len(problems)
+        _check_bounds(problems, value, path, java_length(value), lo, hi, "length")
         if allowed is not None and value not in allowed:
             _fail(problems, value, path, f"Member must satisfy enum value set: [{listing}]")
         if matcher is not None and matcher(value) is None:
-            _fail(
-                problems,
-                value,
-                path,
-                f"Member must satisfy regular expression pattern: {pattern}",
-            )
+            constraint = f"Member must satisfy regular expression pattern: {pattern}"
+            _fail(problems, value, path, constraint)
+        if len(problems) == before and len(value) <= _ACCEPTED_MAX_LENGTH:
+            if len(accepted) >= _ACCEPTED_MAX:
+                accepted.clear()
+            accepted.add(value)
 
-    return [string_constraints]
-
-
-def _length_steps(
-    meta: Dict[str, Any], what: str, *, output: bool, collection: bool
-) -> List[Check]:
-    steps: List[Check] = []
-    lo = meta.get("min")
-    hi = meta.get("max")
-    if lo is not None and not (output and collection):
-        lo_i = int(lo)
-
-        def at_least(value: Any, path: str, problems: List[str]) -> None:
-            if len(value) < lo_i:
-                _fail(
-                    problems,
-                    value,
-                    path,
-                    f"Member must have {what} greater than or equal to {lo_i}",
-                )
-
-        steps.append(at_least)
-    if hi is not None:
-        hi_i = int(hi)
-
-        def at_most(value: Any, path: str, problems: List[str]) -> None:
-            if len(value) > hi_i:
-                _fail(
-                    problems, value, path, f"Member must have {what} less than or equal to {hi_i}"
-                )
-
-        steps.append(at_most)
-    return steps
-
-
-def _range_steps(meta: Dict[str, Any]) -> List[Check]:
-    steps: List[Check] = []
-    lo = meta.get("min")
-    hi = meta.get("max")
-    if lo is not None:
-
-        def at_least(value: Any, path: str, problems: List[str]) -> None:
-            if value < lo:
-                _fail(
-                    problems, value, path, f"Member must have value greater than or equal to {lo}"
-                )
-
-        steps.append(at_least)
-    if hi is not None:
-
-        def at_most(value: Any, path: str, problems: List[str]) -> None:
-            if value > hi:
-                _fail(problems, value, path, f"Member must have value less than or equal to {hi}")
-
-        steps.append(at_most)
-    return steps
-
-
-def _structure_step(shape: Any, output: bool, memo: _Memo) -> Check:
-    required = tuple(shape.required_members)
-    # Each member's check with its lower-camel path segment, computed once.
-    members = {
-        name: (_compile(m, output, memo), member_path("", name))
-        for name, m in shape.members.items()
-    }
-
-    def walk(value: Dict[str, Any], path: str, problems: List[str]) -> None:
-        for name in required:
-            if value.get(name) is None:
-                _fail(problems, None, member_path(path, name), "Member must not be null")
-        prefix = f"{path}." if path else ""
-        for name, v in value.items():
-            entry = members.get(name)
-            if entry is None or v is None:
-                continue
-            entry[0](v, prefix + entry[1], problems)
-
-    return walk
-
-
-# -- would-pass predicates ---------------------------------------------------------------------
-#
-# ``_passes(shape)`` is a predicate that is True only for values the compiled check accepts
-# without a problem; :func:`compile_shape` runs the check only when it is False, so messages,
-# paths and their order always come from the check itself. The predicate decides the common
-# case (a value of exactly the modeled Python type meeting every constraint) in one call:
-# a structure's members, a list's items and a map's entries are tested inline in generated
-# code, strings first against the cache of strings their check already accepted. Anything it
-# does not decide inline (a subclass, a bool where an integer is modeled, a blob) it hands to
-# a nested predicate or to the check itself, so it is never more permissive than the check.
-
-
-def _passes(shape: Any, output: bool, memo: _Memo) -> Callable[[Any], bool]:
-    key = shape.name
-    found = memo.passes.get(key)
-    if found is not None:
-        return found
-    check = _compile(shape, output, memo)
-
-    def by_check(value: Any) -> bool:
-        problems: List[str] = []
-        check(value, "", problems)
-        return not problems
-
-    memo.passes[key] = by_check  # recursive shapes: inner references test with the check
-    if shape.type_name in ("structure", "list", "map"):
-        memo.passes[key] = _generate(shape, output, memo)
-    return memo.passes[key]
-
-
-def _inline(shape: Any, var: str, output: bool, memo: _Memo, ns: Dict[str, Any]) -> str:
-    """A Python expression, on variable ``var``, true only when ``shape``'s check accepts it."""
-    type_name = shape.type_name
-    meta = shape.metadata
-    n = len(ns)
-    if type_name == "string":
-        _compile(shape, output, memo)  # builds the rule if the shape is new
-        rule = memo.strings.get(shape.name)
-        if rule is None:  # no constraint: any exact str passes
-            return f"{var}.__class__ is str"
-        ns[f"_p{n}"], ns[f"_ok{n}"] = rule.passed, rule.ok
-        return f"({var}.__class__ is str and ({var} in _p{n} or _ok{n}({var})))"
-    if type_name in ("boolean", "timestamp") or (
-        type_name in ("double", "float") and "min" not in meta and "max" not in meta
-    ):
-        ns[f"_t{n}"] = _EXACT_TYPES[type_name]
-        return f"{var}.__class__ is _t{n}"
-    if type_name in ("integer", "long"):
-        bits = 31 if type_name == "integer" else 63
-        lo, hi = -(1 << bits), (1 << bits) - 1
-        ns[f"_lo{n}"], ns[f"_hi{n}"] = lo, hi
-        bounds = f"_lo{n} <= {var} <= _hi{n}"
-        if "min" in meta:
-            ns[f"_min{n}"] = meta["min"]
-            bounds += f" and {var} >= _min{n}"
-        if "max" in meta:
-            ns[f"_max{n}"] = meta["max"]
-            bounds += f" and {var} <= _max{n}"
-        return f"({var}.__class__ is int and {bounds})"
-    ns[f"_f{n}"] = _passes(shape, output, memo)
-    return f"_f{n}({var})"
-
-
-def _structure_lines(
-    shape: Any, var: str, output: bool, memo: _Memo, ns: Dict[str, Any]
-) -> List[str]:
-    """Lines that ``return False`` unless the structure in ``var`` passes, member by member."""
-    lines = [f"if {var}.__class__ is not dict:", "    return False", f"get = {var}.get"]
-    for name in shape.required_members:
-        lines += [f"if get({name!r}) is None:", "    return False"]
-    for name, member in shape.members.items():
-        test = _inline(member, "v", output, memo, ns)
-        lines += [
-            f"v = get({name!r})",
-            f"if v is not None and not ({test}):",
-            "    return False",
-        ]
-    return lines
-
-
-def _generate(shape: Any, output: bool, memo: _Memo) -> Callable[[Any], bool]:
-    ns: Dict[str, Any] = {}
-    meta = shape.metadata
-    type_name = shape.type_name
-    lines: List[str] = []
-    if type_name == "structure":
-        lines += _structure_lines(shape, "value", output, memo, ns)
-    else:
-        exact = "list" if type_name == "list" else "dict"
-        lines += [f"if value.__class__ is not {exact}:", "    return False"]
-        # The check's length steps: no minimum on collections of a result (see compile_shape).
-        if "min" in meta and not output:
-            lines += [f"if len(value) < {int(meta['min'])}:", "    return False"]
-        if "max" in meta:
-            lines += [f"if len(value) > {int(meta['max'])}:", "    return False"]
-        if type_name == "list" and shape.member.type_name == "structure":
-            # A list of structures (StreamInfoList): each item's members tested in the loop,
-            # the lines the item's own predicate would run, without a call per item.
-            lines += ["for item in value:"]
-            lines += [
-                f"    {line}" for line in _structure_lines(shape.member, "item", output, memo, ns)
-            ]
-        elif type_name == "list":
-            test = _inline(shape.member, "v", output, memo, ns)
-            lines += ["for v in value:", f"    if not ({test}):", "        return False"]
-        else:
-            key_test = _inline(shape.key, "k", output, memo, ns)
-            value_test = _inline(shape.value, "v", output, memo, ns)
-            lines += [
-                "for k, v in value.items():",
-                f"    if not ({key_test}) or not ({value_test}):",
-                "        return False",
-            ]
-    lines.append("return True")
-    source = "def passes(value):\n" + "".join(f"    {line}\n" for line in lines)
-    exec(compile(source, f"<kvsmock passes {shape.name}>", "exec"), ns)
-    generated: Callable[[Any], bool] = ns["passes"]
-    return generated
+    return check
 
 
 def summary(problems: List[str]) -> str:

@@ -199,6 +199,142 @@ def test_imports_point_down_the_layers() -> None:
     assert upward == []
 
 
+# Inside the store (kvsmock/state/__init__.py): the plain resources at the bottom, the shared
+# machinery on them, one module per kind of resource on that, and Store composing them. A
+# module may import only strictly lower layers here: the kinds never import each other.
+STATE_LAYERS: Dict[str, int] = {
+    "kvsmock.state.resources": 0,
+    "kvsmock.state._cron": 0,
+    "kvsmock.state._base": 1,
+    "kvsmock.state.streams": 2,
+    "kvsmock.state.channels": 2,
+    "kvsmock.state.configurations": 2,
+    "kvsmock.state.edge": 2,
+    "kvsmock.state.webrtc": 2,
+    "kvsmock.state": 3,
+}
+
+
+def test_every_state_module_has_a_layer() -> None:
+    state_modules = {m for m in IMPORTS if m == "kvsmock.state" or m.startswith("kvsmock.state.")}
+    assert state_modules == set(STATE_LAYERS)
+
+
+def _state_upward(edges: Dict[str, Set[str]]) -> List[str]:
+    upward: List[str] = []
+    for module, layer in STATE_LAYERS.items():
+        for target in edges[module]:
+            other = STATE_LAYERS.get(target)
+            if other is not None and target != module and other >= layer:
+                upward.append(f"{module} -> {target}")
+    return sorted(upward)
+
+
+def test_state_modules_import_only_lower_layers() -> None:
+    assert _state_upward(EDGES) == []
+
+
+def _kvsmock_imports(name: str, path: Path) -> Set[str]:
+    """The kvsmock modules a file imports anywhere (also inside functions and under
+    ``TYPE_CHECKING``): ``from kvsmock import _clock`` imports ``kvsmock._clock``, and
+    ``from kvsmock.state import Store`` the package ``kvsmock.state``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            for alias in node.names:
+                submodule = f"{module}.{alias.name}"
+                found.add(submodule if submodule in IMPORTS else module)
+    return {target for target in found if target in IMPORTS and target != name}
+
+
+#: Module -> the kvsmock modules it imports.
+EDGES: Dict[str, Set[str]] = {name: _kvsmock_imports(name, path) for name, path in _modules()}
+
+
+def _cycles(edges: Dict[str, Set[str]]) -> List[List[str]]:
+    """The import cycles among kvsmock modules (also through imports inside functions or
+    under ``TYPE_CHECKING``): each strongly connected component of more than one module."""
+    graph = edges
+    index: Dict[str, int] = {}
+    low: Dict[str, int] = {}
+    stack: List[str] = []
+    on_stack: Set[str] = set()
+    found: List[List[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's algorithm
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for target in sorted(graph[module]):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            component: List[str] = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == module:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_import_cycle_among_kvsmock_modules() -> None:
+    assert "kvsmock._clock" in EDGES["kvsmock.state._base"]  # the reader sees imports
+    assert "kvsmock" not in EDGES["kvsmock.state._base"]  # ... and their modules
+    assert _cycles(EDGES) == []
+
+
+def test_the_cycle_and_layer_checks_catch_the_old_store() -> None:
+    """The store's imports before issue 18 (commit 7f23859: these checks, run on its files,
+    report exactly this): ``resources`` imported ``configurations`` and ``edge`` (for type
+    hints), which imported ``streams``, which imported ``_base``, which imported
+    ``resources``; each kind of resource built on another."""
+    old = {module: set(imported) for module, imported in EDGES.items()}
+    old["kvsmock.state.resources"] |= {"kvsmock.state.configurations", "kvsmock.state.edge"}
+    old["kvsmock.state.configurations"] |= {"kvsmock.state.streams"}
+    old["kvsmock.state.edge"] |= {"kvsmock.state.configurations", "kvsmock.state.streams"}
+    old["kvsmock.state.channels"] |= {"kvsmock.state.streams"}
+    old["kvsmock.state.webrtc"] |= {"kvsmock.state.channels"}
+    assert _cycles(old) == [
+        [
+            "kvsmock.state._base",
+            "kvsmock.state.configurations",
+            "kvsmock.state.edge",
+            "kvsmock.state.resources",
+            "kvsmock.state.streams",
+        ]
+    ]
+    assert _state_upward(old) == [
+        "kvsmock.state.channels -> kvsmock.state.streams",
+        "kvsmock.state.configurations -> kvsmock.state.streams",
+        "kvsmock.state.edge -> kvsmock.state.configurations",
+        "kvsmock.state.edge -> kvsmock.state.streams",
+        "kvsmock.state.resources -> kvsmock.state.configurations",
+        "kvsmock.state.resources -> kvsmock.state.edge",
+        "kvsmock.state.webrtc -> kvsmock.state.channels",
+    ]
+
+
 # -- import-time cost --------------------------------------------------------------------------
 
 _IMPORT_PROBE = textwrap.dedent(

@@ -5,25 +5,31 @@ that raise the service's errors. Handlers in :mod:`kvsmock.services` translate b
 request params and these methods; tests call the same methods to seed and inspect state
 without API calls (``mock.state(account_id=..., region=...)``).
 
-One module per kind of resource; :class:`Store` combines them:
+The modules, from the bottom up (a module imports only modules below it; a test keeps it so):
 
-- :mod:`~kvsmock.state._base` — lifecycle (CREATING / UPDATING / DELETING from timestamps,
-  never threads), lookups, versions and tags shared by streams and channels;
-- :mod:`~kvsmock.state.streams` — streams;
-- :mod:`~kvsmock.state.channels` — signaling channels and WebRTC media storage links;
-- :mod:`~kvsmock.state.configurations` — image generation, notification, storage tier;
-- :mod:`~kvsmock.state.edge` — edge configurations;
-- :mod:`~kvsmock.state.webrtc` — TURN credentials, Alexa offers, WebRTC storage sessions;
-- :mod:`~kvsmock.state.resources` — the plain resource objects.
+- :mod:`~kvsmock.state.resources` — the plain resource objects: streams, channels and the
+  configurations a stream carries;
+- :mod:`~kvsmock.state._cron` — Quartz cron expressions (edge schedules);
+- :mod:`~kvsmock.state._base` — the shared machinery: lifecycle (CREATING / UPDATING /
+  DELETING from timestamps, never threads), the tables and lookups, versions and tags;
+- one module per kind of resource, each a mixin of the shared machinery that imports
+  none of the others: :mod:`~kvsmock.state.streams`, :mod:`~kvsmock.state.channels`
+  (signaling channels and their media storage links), :mod:`~kvsmock.state.configurations`
+  (image generation, notifications, storage tier), :mod:`~kvsmock.state.edge` (edge
+  configurations), :mod:`~kvsmock.state.webrtc` (TURN credentials, Alexa offers, WebRTC
+  storage sessions);
+- this package: :class:`Store`, which combines them.
 """
 
 from __future__ import annotations
 
 from kvsmock.state._base import (
     DEFAULT_CHANNEL_LIMIT,
+    DEFAULT_KMS_ALIAS,
     DEFAULT_STREAM_LIMIT,
     MAX_TAGS_PER_RESOURCE,
     Resource,
+    no_data_retention,
     tags_limit,
 )
 from kvsmock.state._cron import quartz_cron_problem
@@ -35,38 +41,37 @@ from kvsmock.state.channels import (
     ChannelsMixin,
 )
 from kvsmock.state.configurations import (
-    DEFAULT_JPEG_QUALITY,
     STORAGE_TIERS,
     ConfigurationsMixin,
-    ImageGenerationConfiguration,
-    NotificationConfiguration,
     check_image_generation_configuration,
     check_notification_configuration,
-    no_data_retention,
 )
 from kvsmock.state.edge import (
     EDGE_BUSY_STATUSES,
-    EdgeConfiguration,
     EdgeMixin,
-    EdgeSyncState,
     check_edge_config,
     edge_configuration_not_found,
 )
 from kvsmock.state.resources import (
     ACTIVE,
     CREATING,
+    DEFAULT_JPEG_QUALITY,
     DEFAULT_MESSAGE_TTL_SECONDS,
     DELETING,
     SINGLE_MASTER,
     UPDATING,
+    EdgeConfiguration,
+    EdgeSyncState,
+    ImageGenerationConfiguration,
+    NotificationConfiguration,
     SignalingChannel,
     Stream,
 )
 from kvsmock.state.streams import (
     DEFAULT_ENDPOINT_FLEET,
-    DEFAULT_KMS_ALIAS,
     ENDPOINT_FLEET,
     MAX_DATA_RETENTION_IN_HOURS,
+    StreamsMixin,
 )
 from kvsmock.state.webrtc import (
     ICE_SERVER_COUNT,
@@ -78,7 +83,7 @@ from kvsmock.state.webrtc import (
 )
 
 
-class Store(WebRTCMixin, EdgeMixin, ConfigurationsMixin, ChannelsMixin):
+class Store(StreamsMixin, ChannelsMixin, ConfigurationsMixin, EdgeMixin, WebRTCMixin):
     """All resources of one account in one region, behind one lock.
 
     Args:

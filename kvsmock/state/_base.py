@@ -1,4 +1,11 @@
-"""The store's common machinery: lifecycle, lookups, versions and tags of any resource.
+"""The store's shared machinery: lifecycle, lookups, versions and tags of streams and
+signaling channels, under which every module of one kind of resource sits.
+
+:class:`StoreBase` holds what every kind needs (the account and region, the lock, the seeded
+rng, the tables of streams and channels); the modules above it (``streams``, ``channels``,
+``configurations``, ``edge``, ``webrtc``) each add the operations of one kind of resource
+as a mixin of it, and :class:`kvsmock.state.Store` combines them. Nothing here imports
+them.
 
 Asynchronous transitions (CREATING -> ACTIVE, UPDATING -> ACTIVE, DELETING -> gone) are
 evaluated lazily from timestamps on each access, never by threads, so freezegun and
@@ -30,9 +37,6 @@ from kvsmock.state.resources import (
     Stream,
 )
 
-#: The real ``datetime`` class. freezegun swaps every module attribute that is the real
-#: class for its subclass while time is frozen; one held in a tuple is left alone.
-_REAL_DATETIME = (_dt.datetime,)
 #: Documented maximum number of tags on one stream (API TagStream: "up to 50 tags").
 MAX_TAGS_PER_RESOURCE = 50
 #: Documented default streams-per-account quota (quotas page: 10,000, soft).
@@ -49,6 +53,8 @@ _KINDS: Mapping[str, Tuple[str, str, str]] = {
     "stream": ("stream", "streams", "AccountStreamLimitExceededException"),
     "channel": ("signaling channel", "signaling channels", "AccountChannelLimitExceededException"),
 }
+#: KMS key used when CreateStream has no KmsKeyId (API_CreateStream: "aws/kinesisvideo").
+DEFAULT_KMS_ALIAS = "alias/aws/kinesisvideo"
 #: ResourceInUseException message when a stream or channel linked by
 #: UpdateMediaStorageConfiguration is deleted (AWS_BEHAVIOUR.md: the real DeleteStream text).
 MEDIA_STORAGE_LINKED_MESSAGE = "Disable MediaStorageConfiguration to delete the {kind}"
@@ -85,6 +91,9 @@ class StoreBase:
         self.region = region
         self.partition = partition
         self.dns_suffix = dns_suffix
+        #: The ``aws/kinesisvideo`` alias ARN, the KMS key of streams created without one
+        #: (one string shared by every such stream of the store).
+        self.default_kms_key_arn = f"arn:{partition}:kms:{region}:{account_id}:{DEFAULT_KMS_ALIAS}"
         self.rng = rng
         self.transition = _dt.timedelta(seconds=transition_seconds)
         self.stream_limit = stream_limit
@@ -127,6 +136,18 @@ class StoreBase:
             self._drop(resource)
         else:
             resource.phase = None
+
+    def require_active(self, resource: Resource, now: _dt.datetime) -> None:
+        """Raise ``ResourceInUseException`` unless the stream or channel is ACTIVE."""
+        status = self.status(resource, now)
+        if status != ACTIVE:
+            kind = _kind_of(resource)
+            raise resource_in_use(
+                f"The {kind} {resource.name} is in {status} status; the operation needs an "
+                f"ACTIVE {kind}."
+            )
+
+    # -- tables and lookups -----------------------------------------------------------------
 
     def _table(self, resource: Resource) -> Tuple[Dict[str, Any], List[str]]:
         if isinstance(resource, SignalingChannel):
@@ -182,16 +203,9 @@ class StoreBase:
         """
         created_ms = _clock.epoch_millis(now)
         last = self._last_creation_ms[kind].get(name)
-        creation_time = now
         if last is not None and created_ms <= last:
             created_ms = last + 1
-            creation_time = _clock.from_epoch_millis(created_ms)
-        elif (
-            now.__class__ is not _REAL_DATETIME[0]
-            or now.tzinfo is not _dt.timezone.utc
-            or now.microsecond % 1000
-        ):
-            creation_time = _clock.from_epoch_millis(created_ms)  # a plain datetime, UTC, ms
+        creation_time = _clock.from_epoch_millis(created_ms)  # a plain datetime, UTC, ms
         arn = _clock.resource_arn(
             self.partition, self.region, self.account_id, kind, name, created_ms
         )
@@ -254,15 +268,97 @@ class StoreBase:
             i += 1
             yield resource
 
-    def require_active(self, resource: Resource, now: _dt.datetime) -> None:
-        """Raise ``ResourceInUseException`` unless the stream or channel is ACTIVE."""
-        status = self.status(resource, now)
-        if status != ACTIVE:
-            kind = _kind_of(resource)
-            raise resource_in_use(
-                f"The {kind} {resource.name} is in {status} status; the operation needs an "
-                f"ACTIVE {kind}."
-            )
+    def find_stream(
+        self,
+        name: Optional[str] = None,
+        arn: Optional[str] = None,
+        *,
+        now: Optional[_dt.datetime] = None,
+        usable: bool = False,
+    ) -> Stream:
+        """The stream named by ``StreamName`` or ``StreamARN``.
+
+        Args:
+            name, arn: either identifier; when both are given they must name one stream
+                (otherwise the stream is not found).
+            usable: also treat CREATING and DELETING streams as not found, as the data-plane
+                and endpoint APIs do ("not found or not active").
+
+        Raises:
+            ServiceError: ``InvalidArgumentException`` when neither is given;
+                ``ResourceNotFoundException`` ("The requested stream is not found
+                or not active.") when no such stream exists now, including an ARN whose
+                creation-time suffix belongs to an earlier stream of the same name.
+        """
+        stream = self._lookup("stream", name, arn, now, usable)
+        assert isinstance(stream, Stream)
+        return stream
+
+    def find_channel(
+        self,
+        name: Optional[str] = None,
+        arn: Optional[str] = None,
+        *,
+        now: Optional[_dt.datetime] = None,
+        usable: bool = False,
+    ) -> SignalingChannel:
+        """The channel named by ``ChannelName`` or ``ChannelARN`` (as :meth:`find_stream`).
+
+        Raises:
+            ServiceError: ``InvalidArgumentException`` when neither is given;
+                ``ResourceNotFoundException`` ("The requested channel is not found or not
+                active.") when no such channel exists now.
+        """
+        channel = self._lookup("channel", name, arn, now, usable)
+        assert isinstance(channel, SignalingChannel)
+        return channel
+
+    def find_resource(self, arn: str, *, now: Optional[_dt.datetime] = None) -> Resource:
+        """The stream or channel an ARN names (TagResource and friends).
+
+        Raises:
+            ServiceError: ``ResourceNotFoundException`` when no such stream or channel
+                exists now in this account and region, or the ARN's resource type is neither
+                ``stream`` nor ``channel``.
+        """
+        kind = _kind_in_arn(arn)
+        if kind == "stream":
+            return self.find_stream(arn=arn, now=now)
+        if kind == "channel":
+            return self.find_channel(arn=arn, now=now)
+        raise not_found("resource")
+
+    @property
+    def streams(self) -> List[Stream]:
+        """Every stream that exists now (any status but finished deletion), in name order."""
+        with self.lock:
+            return list(self.iter_streams())
+
+    @property
+    def channels(self) -> List[SignalingChannel]:
+        """Every signaling channel that exists now (any status but deleted), in name order."""
+        with self.lock:
+            return list(self.iter_channels())
+
+    def iter_streams(
+        self, after: Optional[str] = None, prefix: str = "", now: Optional[_dt.datetime] = None
+    ) -> Iterator[Stream]:
+        """Existing streams in name order, starting after ``after`` and matching ``prefix``.
+
+        Callers hold :attr:`lock` while iterating.
+        """
+        return self._iter_sorted(self._streams, self._names, after, prefix, now)
+
+    def iter_channels(
+        self, after: Optional[str] = None, prefix: str = "", now: Optional[_dt.datetime] = None
+    ) -> Iterator[SignalingChannel]:
+        """Existing channels in name order, after ``after`` and matching ``prefix``.
+
+        Callers hold :attr:`lock` while iterating.
+        """
+        return self._iter_sorted(self._channels, self._channel_names, after, prefix, now)
+
+    # -- versions --------------------------------------------------------------------------
 
     @staticmethod
     def check_version(resource: Resource, current_version: Optional[str], required: bool) -> None:
@@ -296,6 +392,14 @@ def tags_limit() -> ServiceError:
     return ServiceError(
         "TagsPerResourceExceededLimitException",
         f"The resource can have at most {MAX_TAGS_PER_RESOURCE} tags.",
+    )
+
+
+def no_data_retention(stream_name: str) -> ServiceError:
+    """``NoDataRetentionException`` (HTTP 400): the stream keeps no data (0 hours)."""
+    return ServiceError(
+        "NoDataRetentionException",
+        f"The data retention in hours of the stream {stream_name} is equal to zero.",
     )
 
 

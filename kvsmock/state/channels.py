@@ -1,17 +1,21 @@
-"""Signaling channels, WebRTC media storage links, and resource lookups by ARN."""
+"""Signaling channels: CreateSignalingChannel, UpdateSignalingChannel,
+DeleteSignalingChannel, their endpoints, and their WebRTC media storage links to streams.
+
+Lookups (``find_channel``, ``iter_channels``) are the shared machinery's
+(:mod:`kvsmock.state._base`).
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Iterator, List, Mapping, Optional
+from typing import Mapping, Optional
 
 from kvsmock import _clock
 from kvsmock.errors import ServiceError, invalid_argument, not_found, resource_in_use
 from kvsmock.state._base import (
     MAX_TAGS_PER_RESOURCE,
     MEDIA_STORAGE_LINKED_MESSAGE,
-    Resource,
-    _kind_in_arn,
+    StoreBase,
     tags_limit,
 )
 from kvsmock.state.resources import (
@@ -23,7 +27,6 @@ from kvsmock.state.resources import (
     SignalingChannel,
     Stream,
 )
-from kvsmock.state.streams import StreamsMixin
 
 #: ``MessageTtlSeconds`` bounds (model shape ``MessageTtlSeconds``), in seconds.
 MIN_MESSAGE_TTL_SECONDS, MAX_MESSAGE_TTL_SECONDS = 5, 120
@@ -34,29 +37,8 @@ CHANNEL_ENDPOINT_FLEET: Mapping[str, str] = {"WSS": "m", "HTTPS": "r", "WEBRTC":
 CHANNEL_ENDPOINT_PREFIXES = ("m", "v", "r", "w")
 
 
-class ChannelsMixin(StreamsMixin):
+class ChannelsMixin(StoreBase):
     """The signaling-channel and media-storage operations of a :class:`~kvsmock.state.Store`."""
-
-    def find_resource(self, arn: str, *, now: Optional[_dt.datetime] = None) -> Resource:
-        """The stream or channel an ARN names (TagResource and friends).
-
-        Raises:
-            ServiceError: ``ResourceNotFoundException`` when no such stream or channel
-                exists now in this account and region, or the ARN's resource type is neither
-                ``stream`` nor ``channel``.
-        """
-        kind = _kind_in_arn(arn)
-        if kind == "stream":
-            return self.find_stream(arn=arn, now=now)
-        if kind == "channel":
-            return self.find_channel(arn=arn, now=now)
-        raise not_found("resource")
-
-    @property
-    def channels(self) -> List[SignalingChannel]:
-        """Every signaling channel that exists now (any status but deleted), in name order."""
-        with self.lock:
-            return list(self.iter_channels())
 
     def create_signaling_channel(
         self,
@@ -114,25 +96,6 @@ class ChannelsMixin(StreamsMixin):
             self._add(channel)
             return channel
 
-    def find_channel(
-        self,
-        name: Optional[str] = None,
-        arn: Optional[str] = None,
-        *,
-        now: Optional[_dt.datetime] = None,
-        usable: bool = False,
-    ) -> SignalingChannel:
-        """The channel named by ``ChannelName`` or ``ChannelARN`` (as :meth:`find_stream`).
-
-        Raises:
-            ServiceError: ``InvalidArgumentException`` when neither is given;
-                ``ResourceNotFoundException`` ("The requested channel is not found or not
-                active.") when no such channel exists now.
-        """
-        channel = self._lookup("channel", name, arn, now, usable)
-        assert isinstance(channel, SignalingChannel)
-        return channel
-
     def update_signaling_channel(
         self,
         channel: SignalingChannel,
@@ -174,15 +137,6 @@ class ChannelsMixin(StreamsMixin):
         if channel.media_storage_stream_arn is not None:
             raise resource_in_use(MEDIA_STORAGE_LINKED_MESSAGE.format(kind="channel"))
         self._begin(channel, DELETING, now)
-
-    def iter_channels(
-        self, after: Optional[str] = None, prefix: str = "", now: Optional[_dt.datetime] = None
-    ) -> Iterator[SignalingChannel]:
-        """Existing channels in name order, after ``after`` and matching ``prefix``.
-
-        Callers hold :attr:`lock` while iterating.
-        """
-        return self._iter_sorted(self._channels, self._channel_names, after, prefix, now)
 
     def channel_endpoint(self, channel: SignalingChannel, protocol: str, role: str) -> str:
         """The ``ResourceEndpoint`` of a channel for a protocol and role.

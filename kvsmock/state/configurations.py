@@ -2,27 +2,32 @@
 
 API_UpdateImageGenerationConfiguration, API_UpdateNotificationConfiguration,
 API_UpdateStreamStorageConfiguration. The model has already checked enums, lengths and
-patterns; the rules here are the documented ones the model cannot express.
+patterns; the rules here are the documented ones the model cannot express. The
+configurations themselves are plain data in :mod:`kvsmock.state.resources`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional
+from typing import Optional
 
 from kvsmock import _clock
-from kvsmock.errors import ServiceError, invalid_argument
-from kvsmock.state.resources import UPDATING, Stream
-from kvsmock.state.streams import StreamsMixin
+from kvsmock.errors import invalid_argument
+from kvsmock.state._base import StoreBase, no_data_retention
+from kvsmock.state.resources import (
+    JPEG_QUALITY_KEY,
+    UPDATING,
+    ImageGenerationConfiguration,
+    NotificationConfiguration,
+    Stream,
+)
 
 #: ``StreamStorageConfiguration.DefaultStorageTier`` values; HOT is the default.
 STORAGE_TIERS = ("HOT", "WARM")
-#: The only ``FormatConfig`` key, its documented range and its default
-#: (API_ImageGenerationConfiguration: "accepts ints from 1 to 100", "default ... 80").
-JPEG_QUALITY_KEY = "JPEGQuality"
-MIN_JPEG_QUALITY, MAX_JPEG_QUALITY, DEFAULT_JPEG_QUALITY = 1, 100, 80
+#: The documented range of the ``FormatConfig`` value of ``JPEGQuality``
+#: (API_ImageGenerationConfiguration: "accepts ints from 1 to 100").
+MIN_JPEG_QUALITY, MAX_JPEG_QUALITY = 1, 100
 #: Documented minimum ``SamplingInterval`` in milliseconds ("The minimum value ... is 200 ms").
 MIN_SAMPLING_INTERVAL_MS = 200
 #: Images are delivered to an S3 bucket (gs-s3Delivery: ``"Uri": "s3://bucket-name"``):
@@ -31,117 +36,6 @@ S3_DESTINATION_URI = r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^*]*)?"  # re com
 #: Notifications go to an SNS standard topic (notifications.html; FIFO topics are not
 #: supported): ``arn:<partition>:sns:<region>:<account>:<topic>``.
 SNS_TOPIC_ARN = r"arn:[a-z0-9-]+:sns:[a-z0-9-]+:[0-9]{12}:([A-Za-z0-9_-]{1,256})(\.fifo)?"
-
-
-def no_data_retention(stream_name: str) -> ServiceError:
-    """``NoDataRetentionException`` (HTTP 400): the stream keeps no data (0 hours)."""
-    return ServiceError(
-        "NoDataRetentionException",
-        f"The data retention in hours of the stream {stream_name} is equal to zero.",
-    )
-
-
-@dataclass(frozen=True)
-class ImageGenerationConfiguration:
-    """A stream's ``ImageGenerationConfiguration`` (UpdateImageGenerationConfiguration).
-
-    Attributes:
-        status: ``ENABLED`` or ``DISABLED``.
-        image_selector_type: ``SERVER_TIMESTAMP`` or ``PRODUCER_TIMESTAMP``.
-        destination_uri: ``DestinationConfig.Uri``, ``s3://<bucket>[/<prefix>]``.
-        destination_region: ``DestinationConfig.DestinationRegion`` (the stream's region).
-        sampling_interval: milliseconds between images (at least 200).
-        format: ``JPEG`` or ``PNG``.
-        format_config: ``FormatConfig`` as given (``{"JPEGQuality": "80"}``), or ``None``.
-        width_pixels, height_pixels: output size (1..3840 / 1..2160), or ``None``.
-    """
-
-    status: str
-    image_selector_type: str
-    destination_uri: str
-    destination_region: str
-    sampling_interval: int
-    format: str
-    format_config: Optional[Mapping[str, str]] = None
-    width_pixels: Optional[int] = None
-    height_pixels: Optional[int] = None
-
-    @property
-    def enabled(self) -> bool:
-        """Whether images are generated (``Status`` ENABLED)."""
-        return self.status == "ENABLED"
-
-    @property
-    def jpeg_quality(self) -> Optional[int]:
-        """The JPEG quality images get (1..100, default 80); ``None`` for PNG."""
-        if self.format != "JPEG":
-            return None
-        value = (self.format_config or {}).get(JPEG_QUALITY_KEY)
-        return int(value) if value is not None else DEFAULT_JPEG_QUALITY
-
-    @classmethod
-    def from_api(cls, value: Mapping[str, Any]) -> ImageGenerationConfiguration:
-        """Build from the API structure (model-valid, member names as in the API)."""
-        destination = value["DestinationConfig"]
-        format_config = value.get("FormatConfig")
-        return cls(
-            status=value["Status"],
-            image_selector_type=value["ImageSelectorType"],
-            destination_uri=destination["Uri"],
-            destination_region=destination["DestinationRegion"],
-            sampling_interval=value["SamplingInterval"],
-            format=value["Format"],
-            format_config=dict(format_config) if format_config is not None else None,
-            width_pixels=value.get("WidthPixels"),
-            height_pixels=value.get("HeightPixels"),
-        )
-
-    def to_api(self) -> Dict[str, Any]:
-        """The API structure; optional members only when they were set."""
-        out: Dict[str, Any] = {
-            "Status": self.status,
-            "ImageSelectorType": self.image_selector_type,
-            "DestinationConfig": {
-                "Uri": self.destination_uri,
-                "DestinationRegion": self.destination_region,
-            },
-            "SamplingInterval": self.sampling_interval,
-            "Format": self.format,
-        }
-        if self.format_config is not None:
-            out["FormatConfig"] = dict(self.format_config)
-        if self.width_pixels is not None:
-            out["WidthPixels"] = self.width_pixels
-        if self.height_pixels is not None:
-            out["HeightPixels"] = self.height_pixels
-        return out
-
-
-@dataclass(frozen=True)
-class NotificationConfiguration:
-    """A stream's ``NotificationConfiguration`` (UpdateNotificationConfiguration).
-
-    Attributes:
-        status: ``ENABLED`` or ``DISABLED``.
-        destination_uri: ``DestinationConfig.Uri``, the ARN of an SNS standard topic.
-    """
-
-    status: str
-    destination_uri: str
-
-    @property
-    def enabled(self) -> bool:
-        """Whether notifications are sent (``Status`` ENABLED)."""
-        return self.status == "ENABLED"
-
-    @classmethod
-    def from_api(cls, value: Mapping[str, Any]) -> NotificationConfiguration:
-        """Build from the API structure (model-valid, member names as in the API)."""
-        return cls(status=value["Status"], destination_uri=value["DestinationConfig"]["Uri"])
-
-    def to_api(self) -> Dict[str, Any]:
-        """The API structure."""
-        return {"Status": self.status, "DestinationConfig": {"Uri": self.destination_uri}}
 
 
 def check_image_generation_configuration(config: ImageGenerationConfiguration, region: str) -> None:
@@ -202,7 +96,7 @@ def check_notification_configuration(config: NotificationConfiguration) -> None:
         )
 
 
-class ConfigurationsMixin(StreamsMixin):
+class ConfigurationsMixin(StoreBase):
     """The stream-configuration operations of a :class:`~kvsmock.state.Store`."""
 
     def update_image_generation_configuration(

@@ -4,26 +4,32 @@ DeleteEdgeConfiguration and ListEdgeAgentConfigurations.
 ``SyncStatus`` moves lazily, from timestamps: SYNCING -> ACKNOWLEDGED (halfway through
 ``transition_seconds``) -> IN_SYNC, and DELETING -> DELETING_ACKNOWLEDGED -> gone.
 SYNC_FAILED and DELETE_FAILED come only from :meth:`EdgeMixin.fail_edge_sync` (the mock's
-Edge Agent never loses connectivity).
+Edge Agent never loses connectivity). The configuration itself is plain data in
+:mod:`kvsmock.state.resources`.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as _dt
-from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Iterator, List, Mapping, Optional, Tuple
 
 from kvsmock import _clock
 from kvsmock.errors import ServiceError, invalid_argument, resource_in_use
+from kvsmock.state._base import StoreBase, no_data_retention
 from kvsmock.state._cron import quartz_cron_problem
-from kvsmock.state.configurations import no_data_retention
-from kvsmock.state.resources import Stream
-from kvsmock.state.streams import StreamsMixin
+from kvsmock.state.resources import (
+    EDGE_ACKNOWLEDGED,
+    EDGE_DELETE_FAILED,
+    EDGE_DELETING,
+    EDGE_DELETING_ACKNOWLEDGED,
+    EDGE_SYNC_FAILED,
+    EDGE_SYNCING,
+    EdgeConfiguration,
+    EdgeSyncState,
+    Stream,
+)
 
-EDGE_SYNCING, EDGE_ACKNOWLEDGED, EDGE_IN_SYNC = "SYNCING", "ACKNOWLEDGED", "IN_SYNC"
-EDGE_SYNC_FAILED, EDGE_DELETE_FAILED = "SYNC_FAILED", "DELETE_FAILED"
-EDGE_DELETING, EDGE_DELETING_ACKNOWLEDGED = "DELETING", "DELETING_ACKNOWLEDGED"
 #: Statuses in which StartEdgeConfigurationUpdate raises ResourceInUseException ("wait for
 #: the sync status to reach a terminal state such as IN_SYNC, or SYNC_FAILED").
 EDGE_BUSY_STATUSES = frozenset(
@@ -35,9 +41,6 @@ EDGE_BUSY_STATUSES = frozenset(
         EDGE_DELETE_FAILED,
     }
 )
-#: Documented defaults of ``DeletionConfig`` members left out of the request.
-DEFAULT_EDGE_RETENTION_IN_HOURS = 720
-DEFAULT_DELETE_AFTER_UPLOAD = True
 #: ``FailedStatusDetails`` when :meth:`Store.fail_edge_sync` is given none.
 DEFAULT_SYNC_FAILED_DETAILS = (
     "The Edge Agent did not acknowledge the edge configuration within 15 minutes."
@@ -51,104 +54,6 @@ def edge_configuration_not_found(stream_name: str) -> ServiceError:
         "StreamEdgeConfigurationNotFoundException",
         f"The edge configuration of the stream {stream_name} is not found.",
     )
-
-
-@dataclass(frozen=True)
-class EdgeSyncState:
-    """An edge configuration's ``SyncStatus`` and when it began (``LastUpdatedTime``)."""
-
-    sync_status: str
-    since: _dt.datetime
-
-
-class EdgeConfiguration:
-    """A stream's edge configuration (StartEdgeConfigurationUpdate) and its sync progress.
-
-    Read the current ``SyncStatus`` with :meth:`Store.edge_sync_status` (or
-    :meth:`state_at`); the attributes below hold the last process started.
-
-    Attributes:
-        edge_config: the ``EdgeConfig`` as last submitted, API member names.
-        creation_time: when the configuration was first created (aware UTC).
-        phase: SYNCING or DELETING while that process runs, else the terminal status
-            (IN_SYNC, SYNC_FAILED, DELETE_FAILED).
-        phase_started: when ``phase`` began.
-        failed_status_details: ``FailedStatusDetails`` in SYNC_FAILED / DELETE_FAILED.
-        edge_agent_status: ``EdgeAgentStatus`` (API member names) that
-            DescribeEdgeConfiguration reports, or ``None``; tests may seed it.
-    """
-
-    __slots__ = (
-        "creation_time",
-        "edge_agent_status",
-        "edge_config",
-        "failed_status_details",
-        "phase",
-        "phase_started",
-    )
-
-    def __init__(
-        self,
-        edge_config: Dict[str, Any],
-        *,
-        creation_time: _dt.datetime,
-        started: _dt.datetime,
-        phase: str = EDGE_SYNCING,
-    ) -> None:
-        self.edge_config = edge_config
-        self.creation_time = creation_time
-        self.phase = phase
-        self.phase_started = started
-        self.failed_status_details: Optional[str] = None
-        self.edge_agent_status: Optional[Dict[str, Any]] = None
-
-    def __repr__(self) -> str:
-        return f"EdgeConfiguration(hub_device_arn={self.hub_device_arn!r}, phase={self.phase!r})"
-
-    @property
-    def hub_device_arn(self) -> str:
-        """``EdgeConfig.HubDeviceArn``: the IoT thing that runs the Edge Agent."""
-        hub: str = self.edge_config["HubDeviceArn"]
-        return hub
-
-    @property
-    def edge_retention_in_hours(self) -> int:
-        """``DeletionConfig.EdgeRetentionInHours``, 720 (30 days) when not given."""
-        value = (self.edge_config.get("DeletionConfig") or {}).get("EdgeRetentionInHours")
-        return int(value) if value is not None else DEFAULT_EDGE_RETENTION_IN_HOURS
-
-    @property
-    def delete_after_upload(self) -> bool:
-        """``DeletionConfig.DeleteAfterUpload``, ``True`` when not given."""
-        value = (self.edge_config.get("DeletionConfig") or {}).get("DeleteAfterUpload")
-        return bool(value) if value is not None else DEFAULT_DELETE_AFTER_UPLOAD
-
-    def begin(self, phase: str, now: _dt.datetime) -> None:
-        """Start a process (SYNCING, DELETING) or enter a terminal status at ``now``."""
-        self.phase = phase
-        self.phase_started = now
-        self.failed_status_details = None
-
-    def state_at(self, now: _dt.datetime, transition: _dt.timedelta) -> Optional[EdgeSyncState]:
-        """The sync state at ``now`` for processes lasting ``transition``; ``None`` = deleted.
-
-        A finished sync is recorded as IN_SYNC from the moment it finished.
-        """
-        phase, started = self.phase, self.phase_started
-        if phase not in (EDGE_SYNCING, EDGE_DELETING):
-            return EdgeSyncState(phase, started)
-        elapsed = now - started
-        if elapsed < transition / 2:
-            return EdgeSyncState(phase, started)
-        if elapsed < transition:
-            acknowledged = (
-                EDGE_ACKNOWLEDGED if phase == EDGE_SYNCING else EDGE_DELETING_ACKNOWLEDGED
-            )
-            return EdgeSyncState(acknowledged, started + transition / 2)
-        if phase == EDGE_DELETING:
-            return None
-        self.phase, self.phase_started = EDGE_IN_SYNC, started + transition
-        return EdgeSyncState(EDGE_IN_SYNC, self.phase_started)
 
 
 def check_edge_config(edge_config: Mapping[str, Any]) -> None:
@@ -176,7 +81,7 @@ def check_edge_config(edge_config: Mapping[str, Any]) -> None:
         raise invalid_argument(" ".join(problems))
 
 
-class EdgeMixin(StreamsMixin):
+class EdgeMixin(StoreBase):
     """The edge-configuration operations of a :class:`~kvsmock.state.Store`."""
 
     def edge_state(

@@ -1,10 +1,13 @@
-"""Streams: CreateStream, UpdateStream, UpdateDataRetention, DeleteStream and lookups."""
+"""Streams: CreateStream, UpdateStream, UpdateDataRetention and DeleteStream.
+
+Lookups (``find_stream``, ``iter_streams``) are the shared machinery's
+(:mod:`kvsmock.state._base`), since other kinds of resource find streams too.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
-import functools
-from typing import Iterator, List, Mapping, Optional
+from typing import Mapping, Optional
 
 from kvsmock import _clock
 from kvsmock.errors import invalid_argument, not_found, resource_in_use
@@ -18,32 +21,16 @@ from kvsmock.state.resources import CREATING, DELETING, UPDATING, Stream
 
 #: Documented maximum of ``DataRetentionInHours`` (87600 h = ten years; API_UpdateDataRetention).
 MAX_DATA_RETENTION_IN_HOURS = 87600
-#: KMS key used when CreateStream has no KmsKeyId (API_CreateStream: "aws/kinesisvideo").
-DEFAULT_KMS_ALIAS = "alias/aws/kinesisvideo"
-
 #: ``APIName`` -> data endpoint host prefix. PUT_MEDIA and GET_MEDIA are served by the
 #: ``s-`` fleet, the archived-media APIs by the ``b-`` fleet (AWS_BEHAVIOUR.md, Endpoints).
 ENDPOINT_FLEET: Mapping[str, str] = {"PUT_MEDIA": "s", "GET_MEDIA": "s"}
 DEFAULT_ENDPOINT_FLEET = "b"
-
-
-@functools.lru_cache(maxsize=64)
-def _kms_alias_arn(partition: str, region: str, account_id: str) -> str:
-    # One string shared by every stream of an account and region that uses the default key
-    # (10,000 streams would otherwise hold 10,000 equal copies).
-    return f"arn:{partition}:kms:{region}:{account_id}:{DEFAULT_KMS_ALIAS}"
+#: A stream's data endpoint fleets, in the order their ids are drawn.
+STREAM_ENDPOINT_FLEETS = ("s", "b")
 
 
 class StreamsMixin(StoreBase):
     """The stream operations of a :class:`~kvsmock.state.Store`."""
-
-    # -- streams ---------------------------------------------------------------------------
-
-    @property
-    def streams(self) -> List[Stream]:
-        """Every stream that exists now (any status but finished deletion), in name order."""
-        with self.lock:
-            return list(self.iter_streams())
 
     def create_stream(
         self,
@@ -79,15 +66,14 @@ class StreamsMixin(StoreBase):
             if tags and len(tags) > MAX_TAGS_PER_RESOURCE:
                 raise tags_limit()
             creation_time, arn = self._identity("stream", name, now)
-            # The Version, then the s and b endpoint ids, in one draw.
-            version, endpoint_ids = _clock.new_version_and_hex_ids(self.rng, 2)
+            version = _clock.new_version(self.rng)
+            endpoint_ids = dict(zip(STREAM_ENDPOINT_FLEETS, _clock.new_hex8s(self.rng, 2)))
             stream = Stream(
                 name=name,
                 arn=arn,
                 creation_time=creation_time,
                 version=version,
-                kms_key_id=kms_key_id
-                or _kms_alias_arn(self.partition, self.region, self.account_id),
+                kms_key_id=kms_key_id or self.default_kms_key_arn,
                 data_retention_in_hours=data_retention_in_hours,
                 device_name=device_name,
                 media_type=media_type,
@@ -97,37 +83,6 @@ class StreamsMixin(StoreBase):
             )
             self._add(stream)
             return stream
-
-    @property
-    def default_kms_key_arn(self) -> str:
-        """The ``aws/kinesisvideo`` alias ARN, as DescribeStream reports the default key."""
-        return _kms_alias_arn(self.partition, self.region, self.account_id)
-
-    def find_stream(
-        self,
-        name: Optional[str] = None,
-        arn: Optional[str] = None,
-        *,
-        now: Optional[_dt.datetime] = None,
-        usable: bool = False,
-    ) -> Stream:
-        """The stream named by ``StreamName`` or ``StreamARN``.
-
-        Args:
-            name, arn: either identifier; when both are given they must name one stream
-                (otherwise the stream is not found).
-            usable: also treat CREATING and DELETING streams as not found, as the data-plane
-                and endpoint APIs do ("not found or not active").
-
-        Raises:
-            ServiceError: ``InvalidArgumentException`` when neither is given;
-                ``ResourceNotFoundException`` ("The requested stream is not found
-                or not active.") when no such stream exists now, including an ARN whose
-                creation-time suffix belongs to an earlier stream of the same name.
-        """
-        stream = self._lookup("stream", name, arn, now, usable)
-        assert isinstance(stream, Stream)
-        return stream
 
     def update_stream(
         self,
@@ -188,12 +143,3 @@ class StreamsMixin(StoreBase):
         if stream.arn in self._media_links:
             raise resource_in_use(MEDIA_STORAGE_LINKED_MESSAGE.format(kind="stream"))
         self._begin(stream, DELETING, now)
-
-    def iter_streams(
-        self, after: Optional[str] = None, prefix: str = "", now: Optional[_dt.datetime] = None
-    ) -> Iterator[Stream]:
-        """Existing streams in name order, starting after ``after`` and matching ``prefix``.
-
-        Callers hold :attr:`lock` while iterating.
-        """
-        return self._iter_sorted(self._streams, self._names, after, prefix, now)

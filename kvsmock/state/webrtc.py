@@ -16,7 +16,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from kvsmock import _clock
 from kvsmock.errors import invalid_argument
-from kvsmock.state.channels import ChannelsMixin
+from kvsmock.state._base import StoreBase
 from kvsmock.state.resources import SignalingChannel, Stream
 
 #: ``IceServer.Ttl`` in seconds: the API reference gives "Fixed value of 300" and real
@@ -109,7 +109,7 @@ class StorageSession:
         )
 
 
-class WebRTCMixin(ChannelsMixin):
+class WebRTCMixin(StoreBase):
     """The signaling and WebRTC-storage data-plane operations of a :class:`~kvsmock.state.Store`.
 
     Attributes:
