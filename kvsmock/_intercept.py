@@ -40,7 +40,8 @@ _ANSWERED_URL = "https://kvsmock.invalid/answered"
 class _RawBody:
     """The ``raw`` of an ``AWSResponse``: ``read(amt)`` and ``stream()`` over the body."""
 
-    __slots__ = ("_buffer", "_bytes", "_chunks", "_pending")  # one per response: no __dict__
+    # one per response: no __dict__
+    __slots__ = ("_buffer", "_bytes", "_chunks", "_offset", "_pending")
 
     def __init__(self, body: Union[bytes, Iterable[bytes]]) -> None:
         # A bytes body is rarely read through ``raw`` (botocore reads ``content``): its
@@ -48,7 +49,10 @@ class _RawBody:
         self._bytes = body if isinstance(body, bytes) else None
         self._buffer: Optional[io.BytesIO] = None
         self._chunks: Optional[Iterator[bytes]] = None if isinstance(body, bytes) else iter(body)
+        # The current chunk and how much of it was read: a read copies only what it returns,
+        # so reading a body in pieces of any size costs time linear in its length.
         self._pending = b""
+        self._offset = 0
 
     def read(self, amt: Optional[int] = None, **_: Any) -> bytes:
         if self._bytes is not None:
@@ -56,20 +60,22 @@ class _RawBody:
                 self._buffer = io.BytesIO(self._bytes)
             return self._buffer.read(amt)
         assert self._chunks is not None
-        out = [self._pending]
-        size = len(self._pending)
-        while amt is None or size < amt:
+        if amt is None:
+            rest = self._pending[self._offset :]
+            self._pending, self._offset = b"", 0
+            return b"".join([rest, *self._chunks])
+        while len(self._pending) - self._offset < amt:
             chunk = next(self._chunks, None)
             if chunk is None:
                 break
-            out.append(chunk)
-            size += len(chunk)
-        data = b"".join(out)
-        if amt is None:
-            self._pending = b""
-            return data
-        self._pending = data[amt:]
-        return data[:amt]
+            if self._offset == len(self._pending):
+                self._pending = chunk
+            else:
+                self._pending = self._pending[self._offset :] + chunk
+            self._offset = 0
+        start = self._offset
+        self._offset = min(len(self._pending), start + amt)
+        return self._pending[start : self._offset]
 
     def stream(self, amt: int = 1024 * 64, **_: Any) -> Iterator[bytes]:
         while True:
@@ -79,7 +85,7 @@ class _RawBody:
             yield chunk
 
     def close(self) -> None:
-        self._pending = b""
+        self._pending, self._offset = b"", 0
 
 
 ResponseFactory = Callable[[str, int, Mapping[str, str], Any], AWSResponse]

@@ -9,7 +9,7 @@ need them; everything else works without. :func:`require` raises
 - :func:`fragmented_mp4`, :func:`mpeg_ts` and :func:`plain_mp4` remux fragments with
   FFmpeg's own muxers, copying the frames (no re-encoding): an HLS/DASH session's
   initialization and media segments, HLS ``getTSFragment`` files, and GetClip's MP4;
-- :func:`decode_video` and :func:`encode_image` serve GetImages.
+- :func:`frames_at` and :func:`encode_image` serve GetImages.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import io
 import struct
 from fractions import Fraction
 from typing import (
-    TYPE_CHECKING,
     Any,
     Dict,
+    Generator,
     Iterator,
     List,
     NamedTuple,
@@ -30,9 +30,6 @@ from typing import (
 )
 
 from kvsmock.errors import KvsmockError
-
-if TYPE_CHECKING:
-    import av
 
 INSTALL_HINT = "pip install kvsmock[media]"
 
@@ -274,26 +271,39 @@ def plain_mp4(pieces: Sequence[Piece]) -> bytes:
     return _mux(pieces, "mp4", {})
 
 
-def decode_video(matroska: bytes) -> List[Tuple[int, Any]]:
-    """The decoded frames of a chunk's first video track: ``(pts in ms, av.VideoFrame)``.
+def frames_at(matroska: bytes, wanted: Sequence[int]) -> Generator[Any, None, None]:
+    """For each time of ``wanted`` (ascending, ms on the chunk's timeline), the frame of the
+    chunk's first video track shown then: the last one that starts at or before it, else the
+    first one. Yields nothing more (the caller's ``next`` gives ``None``) when the chunk has
+    no video track or FFmpeg cannot decode it.
 
-    Raises:
-        MediaDataError: there is no video track or FFmpeg cannot decode it.
+    Frames are decoded in order and dropped as soon as a later one is shown, and decoding
+    stops after the frame of the last wanted time: at most two decoded frames are alive.
     """
     import av
 
+    position = 0
     try:
         with av.open(io.BytesIO(matroska), format="matroska") as container:
             if not container.streams.video:
-                raise MediaDataError("the fragment has no video track")
+                return
             stream = container.streams.video[0]
-            frames: List[Tuple[int, av.VideoFrame]] = []
+            previous: Any = None
             for frame in container.decode(stream):
-                if frame.pts is not None:
-                    frames.append((_ms(frame.pts, frame.time_base), frame))
-    except av.FFmpegError as e:
-        raise MediaDataError(str(e)) from e
-    return frames
+                if frame.pts is None:
+                    continue
+                pts = _ms(frame.pts, frame.time_base)
+                while position < len(wanted) and pts > wanted[position]:
+                    yield previous if previous is not None else frame
+                    position += 1
+                if position == len(wanted):
+                    return
+                previous = frame
+            while previous is not None and position < len(wanted):
+                yield previous
+                position += 1
+    except av.FFmpegError:
+        return
 
 
 def scaled_size(

@@ -32,7 +32,7 @@ from kvsmock.errors import ServiceError
 from kvsmock.media._av import MediaDataError as MediaDataError
 from kvsmock.media._av import MediaExtraMissing as MediaExtraMissing
 from kvsmock.media._av import require as require
-from kvsmock.media.fragments import Fragment, media_state, readable
+from kvsmock.media.fragments import MAX_FRAGMENT_MILLIS, Fragment, Stored, media_state, stored
 
 if TYPE_CHECKING:
     from kvsmock.media._av import Piece
@@ -152,25 +152,60 @@ def _stamp(fragment: Fragment, selector_type: str) -> _dt.datetime:
 
 
 def in_range(
-    fragments: Sequence[Fragment],
+    stored: Stored,
     selector_type: str,
     start: Optional[_dt.datetime],
     end: Optional[_dt.datetime],
+    *,
+    first: Optional[int] = None,
+    last: Optional[int] = None,
 ) -> List[Fragment]:
-    """The fragments that start in ``[start, end]``, oldest first.
+    """The fragments that start in ``[start, end]``, oldest first (only the ``first`` or the
+    ``last`` n of them when given).
 
     With PRODUCER_TIMESTAMP, fragments with the same start timestamp are deduplicated: the
     one with the largest fragment number stays (API_reader_GetHLSStreamingSessionURL.html).
+    With ordered timestamps this costs O(log n) plus the fragments returned.
     """
-    chosen: Dict[Any, Fragment] = {}
-    for f in fragments:
-        t = _stamp(f, selector_type)
-        if (start is not None and t < start) or (end is not None and t > end):
+    producer = selector_type == "PRODUCER_TIMESTAMP"
+    bounds = stored.bounds(selector_type, start, end)
+    if bounds is None:
+        chosen: Dict[Any, Fragment] = {}
+        for f in stored.between(selector_type, start, end):
+            key: Any = f.producer_timestamp if producer else f.number_value
+            if key not in chosen or chosen[key].number_value < f.number_value:
+                chosen[key] = f
+        found = sorted(chosen.values(), key=lambda f: (_stamp(f, selector_type), f.number_value))
+        if first is not None:
+            return found[:first]
+        return found[-last:] if last is not None else found
+    lo, hi = bounds
+    fragments = stored.fragments
+    if not producer:
+        if first is not None:
+            hi = min(hi, lo + first)
+        elif last is not None:
+            lo = max(lo, hi - last)
+        return list(fragments[lo:hi])
+    # Ordered producer timestamps: equal ones are neighbours, the last of them stays.
+    out: List[Fragment] = []
+    if last is None:
+        for i in range(lo, hi):
+            f = fragments[i]
+            if i + 1 < hi and fragments[i + 1].producer_timestamp == f.producer_timestamp:
+                continue
+            if first is not None and len(out) == first:
+                break
+            out.append(f)
+        return out
+    for i in range(hi - 1, lo - 1, -1):
+        f = fragments[i]
+        if out and out[-1].producer_timestamp == f.producer_timestamp:
             continue
-        key: Any = t if selector_type == "PRODUCER_TIMESTAMP" else f.number_value
-        if key not in chosen or chosen[key].number_value < f.number_value:
-            chosen[key] = f
-    return sorted(chosen.values(), key=lambda f: (_stamp(f, selector_type), f.number_value))
+        if len(out) == last:
+            break
+        out.append(f)
+    return out[::-1]
 
 
 def check_range(
@@ -296,12 +331,11 @@ def create_session(
     )
     default_limit = DEFAULT_ON_DEMAND_FRAGMENTS if mode == "ON_DEMAND" else DEFAULT_LIVE_FRAGMENTS
     limit = int(params.get(limit_name, default_limit))
-    stored = readable(store, stream, now, archived=True)
+    found = stored(store, stream, now, archived=True)
     if mode == "LIVE":
-        recent = [f for f in stored if now - f.server_timestamp <= LIVE_WINDOW]
-        chosen = in_range(recent, "SERVER_TIMESTAMP", None, None)[-limit:]
+        chosen = in_range(found, "SERVER_TIMESTAMP", now - LIVE_WINDOW, None, last=limit)
     else:
-        chosen = in_range(stored, selector_type, start, end)[:limit]
+        chosen = in_range(found, selector_type, start, end, first=limit)
     if not chosen:
         raise ServiceError("ResourceNotFoundException", NO_FRAGMENTS)
     check_codecs(chosen[0], allow_g711=protocol == "DASH", allow_audio_only=protocol == "HLS")
@@ -352,15 +386,20 @@ def session_fragments(session: Session, now: _dt.datetime) -> Tuple[int, List[Fr
     stream = _stream_of(session, now)
     if stream is None:
         return 0, []
-    stored = readable(session.store, stream, now, archived=True)
+    found = stored(session.store, stream, now, archived=True)
     if session.playback_mode == "ON_DEMAND":
-        wanted = set(session.fixed)
-        return 0, [f for f in stored if f.number_value in wanted]
+        indexes = (found.index_of(number) for number in session.fixed)
+        return 0, [found.fragments[i] for i in indexes if i is not None]
     if session.playback_mode == "LIVE":
-        eligible = in_range(stored, "SERVER_TIMESTAMP", None, None)
-        eligible = [f for f in eligible if f.server_timestamp >= session.created - LIVE_WINDOW]
+        since = session.created - LIVE_WINDOW
+        bounds = found.bounds("SERVER_TIMESTAMP", since, None)
+        if bounds is not None:
+            lo, hi = bounds
+            skipped = max(0, hi - lo - session.max_fragments)
+            return skipped, list(found.fragments[lo + skipped : hi])
+        eligible = in_range(found, "SERVER_TIMESTAMP", since, None)
     else:
-        eligible = in_range(stored, session.selector_type, session.start, session.end)
+        eligible = in_range(found, session.selector_type, session.start, session.end)
         if eligible:
             first = _stamp(eligible[0], session.selector_type)
             elapsed = now - session.created
@@ -697,21 +736,23 @@ def sample_times(start: _dt.datetime, end: _dt.datetime, interval_ms: int) -> Li
     return [start + i * step for i in range(max(1, count))]
 
 
-def fragment_at(
-    fragments: Sequence[Fragment], selector_type: str, t: _dt.datetime
-) -> Optional[Fragment]:
-    """The fragment whose span ``[start, start + length)`` holds ``t`` (the newest one)."""
-    found: Optional[Fragment] = None
-    for f in fragments:
-        begin = _stamp(f, selector_type)
-        if begin <= t < begin + _dt.timedelta(milliseconds=max(1, f.length_ms)):
-            found = f
-    return found
+def fragment_at(stored: Stored, selector_type: str, t: _dt.datetime) -> Optional[Fragment]:
+    """The fragment whose span ``[start, start + length)`` holds ``t`` (the newest one).
+
+    Fragments last at most 10 s: with ordered timestamps only those that start in the 10 s
+    up to ``t`` are looked at.
+    """
+    span = _dt.timedelta(milliseconds=MAX_FRAGMENT_MILLIS)
+    for f in reversed(stored.between(selector_type, t - span, t)):
+        if t < _stamp(f, selector_type) + _dt.timedelta(milliseconds=max(1, f.length_ms)):
+            return f
+    return None
 
 
 def images(
-    fragments: Sequence[Fragment],
+    found: Stored,
     selector_type: str,
+    start: _dt.datetime,
     times: Sequence[_dt.datetime],
     image_format: str,
     width: Optional[int],
@@ -721,30 +762,42 @@ def images(
     """The ``Image`` entries for ``times``: the frame shown at each time, or an ``Error``.
 
     ``NO_MEDIA`` when no fragment covers the time, ``MEDIA_ERROR`` when its frames cannot be
-    decoded (no video track, a codec FFmpeg cannot decode).
+    decoded (no video track, a codec FFmpeg cannot decode). The fragment that holds
+    ``start`` (the request's StartTimestamp) inside it is left out of the query, as the
+    service does (boto/boto3 #3712; docs/behaviour.md): start one fragment earlier to get
+    an image of that time. Each fragment is decoded once, up to the last frame shown, and
+    each image encoded as soon as its frame is decoded: at most one decoded frame is held.
     """
     from kvsmock.media import _av
 
-    decoded: Dict[int, Any] = {}
+    inside = fragment_at(found, selector_type, start)
+    if inside is not None and _stamp(inside, selector_type) == start:
+        inside = None
+    # Group the times by the fragment that shows them (times ascend, so groups are runs).
+    plan: List[Tuple[Optional[Fragment], List[int]]] = []
+    for i, t in enumerate(times):
+        f = fragment_at(found, selector_type, t)
+        if f is inside:
+            f = None
+        if plan and plan[-1][0] is f and f is not None:
+            plan[-1][1].append(i)
+        else:
+            plan.append((f, [i]))
     out: List[Dict[str, Any]] = []
-    for t in times:
-        f = fragment_at(fragments, selector_type, t)
+    for f, indexes in plan:
         if f is None:
-            out.append({"TimeStamp": t, "Error": "NO_MEDIA"})
+            out.extend({"TimeStamp": times[i], "Error": "NO_MEDIA"} for i in indexes)
             continue
-        if f.number_value not in decoded:
-            try:
-                decoded[f.number_value] = _av.decode_video(_chunk(f))
-            except _av.MediaDataError:
-                decoded[f.number_value] = []
-        frames = decoded[f.number_value]
-        offset = _clock.epoch_millis(t) - _clock.epoch_millis(_stamp(f, selector_type))
-        wanted = f.timecode_ms + offset
-        shown = [frame for pts, frame in frames if pts <= wanted]
-        frame = shown[-1] if shown else (frames[0][1] if frames else None)
-        if frame is None:
-            out.append({"TimeStamp": t, "Error": "MEDIA_ERROR"})
-            continue
-        content = _av.encode_image(frame, image_format, width, height, quality)
-        out.append({"TimeStamp": t, "ImageContent": base64.b64encode(content).decode("ascii")})
+        origin = _clock.epoch_millis(_stamp(f, selector_type)) - f.timecode_ms
+        wanted = [_clock.epoch_millis(times[i]) - origin for i in indexes]
+        shown = _av.frames_at(_chunk(f), wanted)
+        for i in indexes:
+            frame = next(shown, None)
+            if frame is None:
+                out.append({"TimeStamp": times[i], "Error": "MEDIA_ERROR"})
+                continue
+            content = _av.encode_image(frame, image_format, width, height, quality)
+            encoded = base64.b64encode(content).decode("ascii")
+            out.append({"TimeStamp": times[i], "ImageContent": encoded})
+        shown.close()
     return out
