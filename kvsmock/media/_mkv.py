@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import io
 import struct
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import ebmlite
 from ebmlite import decoding, encoding
@@ -71,13 +71,64 @@ class Block(NamedTuple):
     """One frame: its track, its timecode relative to the cluster, and whether it is a key frame.
 
     ``timecode`` and ``duration`` are in ``TimecodeScale`` units (``duration`` only when a
-    ``BlockGroup`` gives a ``BlockDuration``).
+    ``BlockGroup`` gives a ``BlockDuration``). ``offset`` and ``size`` locate the frame data
+    in the cluster's bytes; ``laced`` blocks hold several frames there.
     """
 
     track: int
     timecode: int
     keyframe: bool
     duration: Optional[int]
+    offset: int = 0
+    size: int = 0
+    laced: bool = False
+
+
+#: One entry of a packed frame index (:func:`frame_index`): data offset and size in the
+#: cluster, timecode relative to the cluster, track number, flags (:data:`KEY`,
+#: :data:`LACED`, :data:`HAS_DURATION`), ``BlockDuration``.
+_FRAME = struct.Struct("<IIhBBI")
+KEY, LACED, HAS_DURATION = 1, 2, 4
+
+
+_TIMECODE = struct.Struct("<q")
+
+
+def frame_index(timecode: int, blocks: Sequence[Block]) -> bytes:
+    """A cluster's timecode and blocks packed at 16 bytes a block (what remuxing needs to
+    find and date the frames without parsing the cluster again)."""
+    return _TIMECODE.pack(timecode) + b"".join(
+        _FRAME.pack(
+            b.offset,
+            b.size,
+            b.timecode,
+            b.track,
+            (KEY if b.keyframe else 0)
+            | (LACED if b.laced else 0)
+            | (HAS_DURATION if b.duration is not None else 0),
+            b.duration or 0,
+        )
+        for b in blocks
+    )
+
+
+def index_timecode(index: bytes) -> int:
+    """The cluster timecode (``TimecodeScale`` units) of a :func:`frame_index`."""
+    return int(_TIMECODE.unpack_from(index)[0])
+
+
+def first_frame_ms(header: Header, index: bytes) -> Optional[int]:
+    """The earliest frame time of a :func:`frame_index` in milliseconds (``None``: no frames),
+    rounded as FFmpeg's times are."""
+    if len(index) <= _TIMECODE.size:
+        return None
+    first = index_timecode(index) + min(entry[2] for entry in frames(index))
+    return round(first * header.timecode_scale / 1_000_000)
+
+
+def frames(index: bytes) -> Iterator[Tuple[int, int, int, int, int, int]]:
+    """``(offset, size, timecode, track, flags, duration)`` of each block of a frame index."""
+    return _FRAME.iter_unpack(memoryview(index)[_TIMECODE.size :])
 
 
 class Cluster(NamedTuple):
@@ -142,17 +193,24 @@ def _track(entry: Any) -> Track:
     )
 
 
-def _block_fields(payload: bytes) -> Tuple[int, int, int]:
-    """``(track number, relative timecode, flags)`` from the start of a (Simple)Block."""
-    length, first = decoding.decodeIntLength(payload[0])
+def _block_fields(el: Any, data: bytes) -> Tuple[int, int, int, int]:
+    """``(track number, relative timecode, flags, frame data offset)`` of a (Simple)Block
+    element of ``data`` (the offset is absolute)."""
+    start = int(el.payloadOffset)
+    length, first = decoding.decodeIntLength(data[start])
     track = first
-    for byte in payload[1:length]:
+    for byte in data[start + 1 : start + length]:
         track = (track << 8) | byte
-    rel, flags = struct.unpack(">hB", payload[length : length + 3])
-    return track, rel, flags
+    rel, flags = struct.unpack_from(">hB", data, start + length)
+    return track, rel, flags, start + length + 3
+
+
+def _laced(flags: int) -> bool:
+    return bool(flags & 0x06)
 
 
 def _cluster(el: Any, data: bytes) -> Cluster:
+    base = int(el.offset)
     timecode: Optional[int] = None
     blocks: List[Block] = []
     end = _end(el)
@@ -162,22 +220,31 @@ def _cluster(el: Any, data: bytes) -> Cluster:
         if child.id == TIMECODE_ID:
             timecode = int(child.value)
         elif child.id == SIMPLE_BLOCK_ID:
-            track, rel, flags = _block_fields(bytes(child.value))
-            blocks.append(Block(track, rel, bool(flags & 0x80), None))
+            track, rel, flags, at = _block_fields(child, data)
+            blocks.append(
+                Block(
+                    track, rel, bool(flags & 0x80), None, at - base, _end(child) - at, _laced(flags)
+                )
+            )
         elif child.id == BLOCK_GROUP_ID:
-            fields: Optional[Tuple[int, int, int]] = None
+            fields: Optional[Tuple[int, int, int, int]] = None
+            block_end = 0
             duration: Optional[int] = None
             keyframe = True
             for part in child:
                 if part.id == BLOCK_ID:
-                    fields = _block_fields(bytes(part.value))
+                    fields = _block_fields(part, data)
+                    block_end = _end(part)
                 elif part.id == BLOCK_DURATION_ID:
                     duration = int(part.value)
                 elif part.id == REFERENCE_BLOCK_ID:
                     keyframe = False
             if fields is None:
                 raise ValueError("a BlockGroup without a Block")
-            blocks.append(Block(fields[0], fields[1], keyframe, duration))
+            track, rel, flags, at = fields
+            blocks.append(
+                Block(track, rel, keyframe, duration, at - base, block_end - at, _laced(flags))
+            )
     if timecode is None:
         raise ValueError("a cluster without a Timecode element")
     return Cluster(timecode, data[el.offset : end], tuple(blocks), b"")

@@ -423,10 +423,11 @@ def timeline_origin(fragment: Fragment) -> int:
     Frames may start before their cluster's timecode (a negative block offset), so this is
     not always the fragment's producer timestamp.
     """
-    from kvsmock.media import _av
+    from kvsmock.media import _mkv
 
-    frames = _av.demux(_chunk(fragment)).frames
-    first = min((f.pts for f in frames), default=fragment.timecode_ms)
+    first = _mkv.first_frame_ms(fragment.header, fragment.frames)
+    if first is None:
+        first = fragment.timecode_ms
     return _clock.epoch_millis(fragment.producer_timestamp) - fragment.timecode_ms + first
 
 
@@ -438,7 +439,7 @@ def _piece(fragment: Fragment, origin_ms: int) -> Piece:
     from kvsmock.media import _av
 
     shift = _clock.epoch_millis(fragment.producer_timestamp) - origin_ms - fragment.timecode_ms
-    return _av.Piece(_chunk(fragment), shift)
+    return _av.Piece(fragment.header, fragment.cluster, fragment.frames, shift)
 
 
 def init_segment(fragment: Fragment, origin_ms: int) -> bytes:
@@ -578,10 +579,7 @@ def dash_manifest(session: Session, now: _dt.datetime) -> str:
         codecs = codecs_string(fragments[0])
         from kvsmock.media import _av
 
-        demuxed = _av.demux(_chunk(fragments[0]))
-        video = [s for s in demuxed.streams if s.kind == "video"]
-        if video:
-            width, height = video[0].width, video[0].height
+        width, height = _av.video_size(_piece(fragments[0], session.origin_ms))
     kind = "static" if static else "dynamic"
     head = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -790,7 +788,7 @@ def images(
             continue
         origin = _clock.epoch_millis(_stamp(f, selector_type)) - f.timecode_ms
         wanted = [_clock.epoch_millis(times[i]) - origin for i in indexes]
-        shown = _av.frames_at(_chunk(f), wanted)
+        shown = _av.frames_at(_piece(f, 0), wanted)
         for i in indexes:
             frame = next(shown, None)
             if frame is None:

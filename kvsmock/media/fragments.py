@@ -84,6 +84,7 @@ class Fragment:
 
     __slots__ = (
         "cluster",
+        "frames",
         "header",
         "length_ms",
         "number",
@@ -106,6 +107,7 @@ class Fragment:
         header: Header,
         cluster: bytes,
         persisted: bool,
+        frames: bytes = b"",
     ) -> None:
         self.number_value = number_value
         self.number = str(number_value)
@@ -115,6 +117,9 @@ class Fragment:
         self.timecode_ms = timecode_ms
         self.header = header
         self.cluster = cluster
+        #: The cluster's blocks packed by :func:`kvsmock.media._mkv.frame_index`: where each
+        #: frame's data is, its time and flags (what remuxing reads instead of re-parsing).
+        self.frames = frames
         self.size = len(cluster)
         self.persisted = persisted
 
@@ -482,6 +487,8 @@ def put_media(
 def _ingest(
     store: Store, stream: Stream, parsed: Parsed, timecode_type: str, start: _dt.datetime
 ) -> List[Dict[str, Any]]:
+    from kvsmock.media import _mkv
+
     state = media_state(store)
     log = state.log(stream)
     header = parsed.header
@@ -523,6 +530,7 @@ def _ingest(
                 header=header,
                 cluster=cluster.raw + cluster.trailing,
                 persisted=persisted,
+                frames=_mkv.frame_index(cluster.timecode, cluster.blocks),
             )
         )
         previous_ms = timecode_ms

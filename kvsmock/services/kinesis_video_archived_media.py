@@ -120,15 +120,16 @@ def list_fragments(store: Store, params: Params, ctx: RequestContext) -> Result:
 def _expired_here(store: Store, stream: Stream, number: str) -> bool:
     """Whether ``number`` may be a fragment of this stream that retention deleted: within the
     numbers the stream has expired, and not a fragment another stream of the store holds."""
-    log = media.media_state(store).logs.get(stream.arn)
-    if log is None or not number.isdigit():
+    state: Optional[media.MediaState] = store.media
+    log = state.logs.get(stream.arn) if state is not None else None
+    if state is None or log is None or not number.isdigit():
         return False
     value = int(number)
     if not log.first_number <= value <= log.expired_through:
         return False
     return not any(
         other is not log and media.Stored(other.fragments, True, True).index_of(value) is not None
-        for other in media.media_state(store).logs.values()
+        for other in state.logs.values()
     )
 
 
