@@ -10,7 +10,7 @@ need them; everything else works without. :func:`require` raises
   FFmpeg probes a stream's header once (on its first fragment); every fragment's frames
   are then read from the frame index ingest made (:func:`kvsmock.media._mkv.frame_index`),
   not demuxed and probed again. Laced blocks, which FFmpeg's demuxer splits, go through it;
-- :func:`video_size` gives a track's picture size (DASH ``Representation``);
+- :func:`track_info` gives each track's kind, picture size, sample rate (DASH, HLS);
 - :func:`frames_at` and :func:`encode_image` serve GetImages.
 """
 
@@ -289,8 +289,14 @@ def _piece_packets(piece: Piece, probe: _Probe, kept: Dict[int, Any]) -> List[Tu
     return packets
 
 
-def _mux(pieces: Sequence[Piece], container_format: str, options: Dict[str, str]) -> bytes:
-    """Copy the H.264/H.265/AAC frames of ``pieces`` into one ``container_format`` file.
+def _mux(
+    pieces: Sequence[Piece],
+    container_format: str,
+    options: Dict[str, str],
+    track: Optional[int] = None,
+) -> bytes:
+    """Copy the H.264/H.265/AAC frames of ``pieces`` (of one Matroska ``track``, or of all)
+    into one ``container_format`` file.
 
     Each stream header is probed by FFmpeg once (:func:`_probe`); the frames of every
     fragment are then read from its frame index, not demuxed again, and FFmpeg's muxer
@@ -305,14 +311,18 @@ def _mux(pieces: Sequence[Piece], container_format: str, options: Dict[str, str]
             for piece in pieces:
                 probe = _probe(piece)
                 if not mapping:
-                    for track, info in probe.tracks.items():
+                    for number, info in probe.tracks.items():
+                        if track is not None and number != track:
+                            continue
                         if info.stream.codec_context.name in KEPT_CODECS:
                             copy = target.add_stream_from_template(info.stream)
                             if info.stream.codec_context.name == "hevc":
                                 copy.codec_tag = "hvc1"  # as the playlist's CODECS says
-                            mapping[track] = copy
-                for packet, track in _piece_packets(piece, probe, mapping):
-                    packet.stream = mapping[track]
+                            mapping[number] = copy
+                    if not mapping:
+                        raise MediaDataError(f"the fragment has no track {track}")
+                for packet, number in _piece_packets(piece, probe, mapping):
+                    packet.stream = mapping[number]
                     target.mux(packet)
     except av.FFmpegError as e:
         raise MediaDataError(str(e)) from e
@@ -332,8 +342,9 @@ def top_level_boxes(data: bytes) -> Iterator[Tuple[bytes, bytes]]:
         position += size
 
 
-def fragmented_mp4(piece: Piece, sequence: int) -> Tuple[bytes, bytes]:
-    """One fragment as ``(initialization segment, media segment)`` of fragmented MP4.
+def fragmented_mp4(piece: Piece, sequence: int, track: Optional[int] = None) -> Tuple[bytes, bytes]:
+    """One fragment (one Matroska ``track`` of it, or all) as ``(initialization segment,
+    media segment)`` of fragmented MP4.
 
     FFmpeg's mp4 muxer writes ``ftyp`` + ``moov`` + one ``moof`` + ``mdat``
     (:data:`FRAGMENT_FLAGS`), the ``moof`` numbered ``sequence`` and its ``tfdt`` on the
@@ -345,18 +356,19 @@ def fragmented_mp4(piece: Piece, sequence: int) -> Tuple[bytes, bytes]:
     options = {"movflags": FRAGMENT_FLAGS, "fragment_index": str(sequence)}
     init: List[bytes] = []
     media: List[bytes] = []
-    for kind, box in top_level_boxes(_mux([piece], "mp4", options)):
+    for kind, box in top_level_boxes(_mux([piece], "mp4", options, track)):
         (init if kind in (b"ftyp", b"moov") else media).append(box)
     return b"".join(init), b"".join(media)
 
 
-def mpeg_ts(piece: Piece) -> bytes:
-    """One fragment as an MPEG-TS file, timestamps kept on the shifted timeline.
+def mpeg_ts(piece: Piece, track: Optional[int] = None) -> bytes:
+    """One fragment (one Matroska ``track`` of it, or all) as an MPEG-TS file, timestamps
+    kept on the shifted timeline.
 
     Raises:
         MediaDataError: FFmpeg cannot read or write the frames.
     """
-    return _mux([piece], "mpegts", {"mpegts_copyts": "1"})
+    return _mux([piece], "mpegts", {"mpegts_copyts": "1"}, track)
 
 
 def plain_mp4(pieces: Sequence[Piece]) -> bytes:
@@ -368,17 +380,38 @@ def plain_mp4(pieces: Sequence[Piece]) -> bytes:
     return _mux(pieces, "mp4", {})
 
 
-def video_size(piece: Piece) -> Tuple[int, int]:
-    """``(width, height)`` in pixels of the piece's first video track (``(0, 0)``: none).
+class TrackInfo(NamedTuple):
+    """One track as FFmpeg sees it: ``kind`` (``video``, ``audio``, ...), FFmpeg's codec
+    name, picture size (pixels) or sample rate (Hz) and channels."""
+
+    kind: str
+    codec: str
+    width: int
+    height: int
+    sample_rate: int
+    channels: int
+
+
+def track_info(piece: Piece) -> Dict[int, TrackInfo]:
+    """FFmpeg's view of each track of the piece's stream header, by Matroska TrackNumber.
 
     Raises:
         MediaDataError: FFmpeg cannot read the fragment.
     """
-    for track in _probe(piece).tracks.values():
-        if track.stream.type == "video":
-            ctx = track.stream.codec_context
-            return int(ctx.width or 0), int(ctx.height or 0)
-    return 0, 0
+    found: Dict[int, TrackInfo] = {}
+    for number, track in _probe(piece).tracks.items():
+        ctx: Any = track.stream.codec_context
+        kind = str(track.stream.type)
+        video = kind == "video"
+        found[number] = TrackInfo(
+            kind=kind,
+            codec=str(ctx.name),
+            width=int(ctx.width or 0) if video else 0,
+            height=int(ctx.height or 0) if video else 0,
+            sample_rate=int(ctx.sample_rate or 0) if kind == "audio" else 0,
+            channels=int(ctx.channels or 0) if kind == "audio" else 0,
+        )
+    return found
 
 
 def _decoded(piece: Piece) -> Iterator[Tuple[int, Any]]:
