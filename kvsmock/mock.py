@@ -378,6 +378,45 @@ class KinesisVideoMock:
             producer_start_timestamp=ProducerStartTimestamp,
         )
 
+    def camera(
+        self,
+        *,
+        StreamName: Optional[str] = None,
+        StreamARN: Optional[str] = None,
+        fps: int = 10,
+        width: int = 320,
+        height: int = 240,
+        fragment_seconds: float = 2.0,
+        audio: bool = False,
+        codec: str = "h264",
+        account_id: Optional[str] = None,
+        region: str = DEFAULT_REGION,
+    ) -> Any:
+        """Attach a simulated producer to a stream; returns it (``.stop()`` stops it).
+
+        Whenever the stream is read, the fragments a camera started now would have put by
+        the mock clock's now exist (``fragment_seconds`` each, H.264 or H.265 test pattern,
+        AAC with ``audio``), with equal producer and server timestamps: freezegun and
+        time-machine drive it, no thread runs. See :mod:`kvsmock.media.camera`.
+
+        Raises:
+            kvsmock.ServiceError: ``ResourceNotFoundException`` for an unknown stream.
+            ValueError: a bad size, rate, codec or ``fragment_seconds`` (0-10).
+        """
+        from kvsmock.media import camera
+
+        return camera.attach(
+            self.state(account_id, region),
+            stream_name=StreamName,
+            stream_arn=StreamARN,
+            fps=fps,
+            width=width,
+            height=height,
+            fragment_seconds=fragment_seconds,
+            audio=audio,
+            codec=codec,
+        )
+
     # -- activation ------------------------------------------------------------------------
 
     @property

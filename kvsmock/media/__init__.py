@@ -6,6 +6,9 @@
   :func:`get_media_chunks`, :func:`fragment_list_chunks` and :func:`not_found_chunk`
   serve the read handlers.
 
+- :func:`test_pattern` makes test media (Matroska as a producer writes it), and
+  :mod:`kvsmock.media.camera` a simulated producer on the mock's clock (``mock.camera``).
+
 Importing this package loads no Matroska library; ``ebmlite`` is imported on first use.
 """
 
@@ -30,6 +33,7 @@ from kvsmock.media.fragments import (
     start_index,
     stored,
 )
+from kvsmock.media.pattern import test_pattern
 
 __all__ = [
     "ERROR_NAMES",
@@ -49,4 +53,5 @@ __all__ = [
     "readable",
     "start_index",
     "stored",
+    "test_pattern",
 ]

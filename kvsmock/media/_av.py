@@ -11,12 +11,14 @@ need them; everything else works without. :func:`require` raises
   are then read from the frame index ingest made (:func:`kvsmock.media._mkv.frame_index`),
   not demuxed and probed again. Laced blocks, which FFmpeg's demuxer splits, go through it;
 - :func:`track_info` gives each track's kind, picture size, sample rate (DASH, HLS);
-- :func:`frames_at` and :func:`encode_image` serve GetImages.
+- :func:`frames_at` and :func:`encode_image` serve GetImages;
+- :func:`encode_pattern` encodes the test pattern (libx264 / libx265, AAC).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import struct
 import threading
 from collections import OrderedDict
@@ -512,3 +514,125 @@ def encode_image(
     else:
         image.save(out, format="PNG")
     return out.getvalue()
+
+
+# -- test media ---------------------------------------------------------------------------
+
+#: Audio of the test pattern: a 440 Hz tone, mono, at this sample rate (Hz).
+AUDIO_SAMPLE_RATE = 48000
+TONE_HZ = 440
+
+
+def _encoder_options(encoder: str, gop: int) -> Dict[str, str]:
+    """Fixed GOPs (a key frame every ``gop`` frames, no scene-cut key frames), fast."""
+    if encoder == "libx264":
+        return {
+            "preset": "ultrafast",
+            "g": str(gop),
+            "keyint_min": str(gop),
+            "sc_threshold": "0",
+        }
+    return {
+        "preset": "ultrafast",
+        "x265-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:log-level=none",
+    }
+
+
+def _cluster_options(gop: int, fps: int, audio: bool) -> Dict[str, str]:
+    """Options that make FFmpeg's Matroska muxer start one cluster per GOP.
+
+    The muxer starts a cluster at a video key frame once the cluster holds 4 KiB, or at
+    any packet past ``cluster_time_limit`` (ms). AAC alone passes 4 KiB within half a second,
+    so with audio the key frames start the clusters; without, small pictures may not reach
+    it, and a limit half a frame short of the GOP ends each cluster at the next key frame.
+    (Its DASH mode, a cluster per key frame, takes one track only.)
+    """
+    gop_ms = gop * 1000 // fps
+    limit = gop_ms * 4 if audio else gop_ms - 500 // fps
+    return {"cluster_time_limit": str(limit), "cluster_size_limit": str(1 << 30)}
+
+
+def _video_frame(av: Any, index: int, width: int, height: int) -> Any:
+    """Frame ``index`` of the pattern: a luma ramp scrolling 4 pixels a frame over colour bars."""
+    frame = av.VideoFrame(width, height, "yuv420p")
+    ramp = bytes((x * 255 // max(1, width - 1)) for x in range(width))
+    shift = (index * 4) % width
+    luma, cb, cr = frame.planes
+    row = ramp[shift:] + ramp[:shift]
+    luma.update((row + bytes(luma.line_size - width)) * height)
+    half = (width + 1) // 2
+    bars = [(90, 240), (54, 34), (240, 110), (128, 128)]  # blue-ish, green, red, grey
+    for plane, which in ((cb, 0), (cr, 1)):
+        line = b"".join(bytes([bars[x * len(bars) // half][which]]) for x in range(half)) + bytes(
+            plane.line_size - half
+        )
+        plane.update(line * ((height + 1) // 2))
+    frame.pts = index
+    return frame
+
+
+def encode_pattern(
+    *, frames: int, fps: int, width: int, height: int, encoder: str, gop: int, audio: bool
+) -> bytes:
+    """``frames`` of the moving test pattern encoded by ``encoder`` (libx264 / libx265) with
+    a key frame every ``gop`` frames (and a 440 Hz AAC tone with ``audio``), muxed by
+    FFmpeg's Matroska muxer one cluster per GOP (:func:`kvsmock.media.test_pattern`)."""
+    import av
+
+    out = io.BytesIO()
+    options = _cluster_options(gop, fps, audio)
+    with av.open(out, "w", format="matroska", options=options) as container:
+        video: Any = container.add_stream(encoder, rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.codec_context.gop_size = gop
+        video.options = _encoder_options(encoder, gop)
+        tone = _Tone(av, container, frames / fps) if audio else None
+        for index in range(frames):
+            frame = _video_frame(av, index, width, height)
+            frame.time_base = Fraction(1, fps)
+            container.mux(video.encode(frame))
+            if tone is not None:
+                tone.encode_until((index + 1) / fps)
+        container.mux(video.encode(None))
+        if tone is not None:
+            tone.finish()
+    return out.getvalue()
+
+
+class _Tone:
+    """A 440 Hz tone through FFmpeg's AAC encoder, 1024 samples a frame, encoded as the
+    video advances so that the muxer interleaves the tracks as a camera would."""
+
+    FRAME = 1024
+
+    def __init__(self, av: Any, container: Any, seconds: float) -> None:
+        rate = AUDIO_SAMPLE_RATE
+        self.av = av
+        self.container = container
+        self.stream: Any = container.add_stream("aac", rate=rate)
+        self.stream.layout = "mono"
+        self.stream.format = "fltp"
+        period = [0.25 * math.sin(2 * math.pi * TONE_HZ * i / rate) for i in range(rate // 40)]
+        one = struct.pack(f"<{len(period)}f", *period)  # 1/40 s: a whole number of periods
+        self.total = int(seconds * rate)
+        self.samples = (one * (self.total // len(period) + 1))[: self.total * 4]
+        self.position = 0
+
+    def encode_until(self, seconds: float) -> None:
+        """Encode the tone's frames that start before ``seconds``."""
+        end = min(self.total, int(seconds * AUDIO_SAMPLE_RATE))
+        while self.position < end:
+            start = self.position
+            chunk = self.samples[start * 4 : (start + self.FRAME) * 4]
+            frame = self.av.AudioFrame(format="fltp", layout="mono", samples=len(chunk) // 4)
+            frame.planes[0].update(chunk)
+            frame.sample_rate = AUDIO_SAMPLE_RATE
+            frame.pts = start
+            frame.time_base = Fraction(1, AUDIO_SAMPLE_RATE)
+            self.container.mux(self.stream.encode(frame))
+            self.position += len(chunk) // 4
+
+    def finish(self) -> None:
+        """Encode what is left and flush the encoder."""
+        self.encode_until(self.total / AUDIO_SAMPLE_RATE)
+        self.container.mux(self.stream.encode(None))

@@ -97,7 +97,7 @@ _TIMECODE = struct.Struct("<q")
 def frame_index(timecode: int, blocks: Sequence[Block]) -> bytes:
     """A cluster's timecode and blocks packed at 16 bytes a block (what remuxing needs to
     find and date the frames without parsing the cluster again)."""
-    return _TIMECODE.pack(timecode) + b"".join(
+    return index_prefix(timecode) + b"".join(
         _FRAME.pack(
             b.offset,
             b.size,
@@ -110,6 +110,11 @@ def frame_index(timecode: int, blocks: Sequence[Block]) -> bytes:
         )
         for b in blocks
     )
+
+
+def index_prefix(timecode: int) -> bytes:
+    """The first bytes of a :func:`frame_index`: the cluster timecode."""
+    return _TIMECODE.pack(timecode)
 
 
 def index_timecode(index: bytes) -> int:
@@ -323,6 +328,46 @@ def parse(data: bytes) -> Parsed:
     except _DECODE_ERRORS as e:
         return _stop(header, clusters, "invalid", f"The payload is not valid Matroska ({e}).")
     return Parsed(header, clusters, None)
+
+
+def cluster_body(data: bytes) -> bytes:
+    """The children of a payload's first cluster except its ``Timecode`` (its blocks), as
+    stored: what :func:`cluster` puts under another timecode.
+
+    Raises:
+        ValueError: the payload has no cluster.
+    """
+    doc = schema().load(io.BytesIO(data), headers=True)
+    for top in doc:
+        if top.id != SEGMENT_ID:
+            continue
+        for el in top:
+            if el.id == CLUSTER_ID:
+                return b"".join(
+                    data[child.offset : _end(child)] for child in el if child.id != TIMECODE_ID
+                )
+    raise ValueError("the payload has no cluster")
+
+
+def cluster(timecode: int, body: bytes) -> bytes:
+    """A cluster at ``timecode`` (``TimecodeScale`` units) holding ``body``; its size and its
+    ``Timecode`` are written with 8 bytes, so the body sits at the same offset whatever the
+    timecode."""
+    timecode_element = (
+        bytes(encoding.encodeId(TIMECODE_ID))
+        + bytes(encoding.encodeSize(8, 1))
+        + bytes(encoding.encodeUInt(timecode, 8))
+    )
+    content = timecode_element + body
+    return (
+        bytes(encoding.encodeId(CLUSTER_ID)) + bytes(encoding.encodeSize(len(content), 8)) + content
+    )
+
+
+def header_bytes(header: Header) -> bytes:
+    """The EBML header, an unknown-size segment, ``Info`` and ``Tracks``: what precedes the
+    first cluster of a payload."""
+    return header.ebml + _segment_start() + header.info + header.tracks_raw
 
 
 def tags(pairs: Sequence[Tuple[str, str]]) -> bytes:

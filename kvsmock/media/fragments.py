@@ -305,6 +305,8 @@ class MediaState:
         self.logs: Dict[str, FragmentLog] = {}
         #: HLS / DASH session token -> :class:`kvsmock.media.archive.Session`.
         self.sessions: Dict[str, Any] = {}
+        #: Stream ARN -> the :class:`kvsmock.media.camera.Camera` feeding it.
+        self.cameras: Dict[str, Any] = {}
         # The 37 digits after the prefix: real ones start 318..., 328... (AWS_BEHAVIOUR.md).
         self._last = rng.randrange(31 * 10**35, 33 * 10**35)
 
@@ -328,8 +330,9 @@ class MediaState:
             log.prune(now, stream.data_retention_in_hours)
 
     def forget(self, arn: str) -> None:
-        """DeleteStream hook: the stream's data is gone."""
+        """DeleteStream hook: the stream's data is gone (and its camera detached)."""
         self.logs.pop(arn, None)
+        self.cameras.pop(arn, None)
 
 
 def media_state(store: Store) -> MediaState:
@@ -553,7 +556,12 @@ def stored(store: Store, stream: Stream, now: _dt.datetime, *, archived: bool = 
     the fragments of the 0-retention buffer, which only GetMedia reads.
     """
     state: Optional[MediaState] = store.media
-    log = state.logs.get(stream.arn) if state is not None else None
+    if state is None:
+        return Stored([], True, True)
+    camera = state.cameras.get(stream.arn) if state.cameras else None
+    if camera is not None:
+        camera.catch_up(stream, state.log(stream), now)
+    log = state.logs.get(stream.arn)
     if log is None:
         return Stored([], True, True)
     return log.stored(now, stream.data_retention_in_hours, archived=archived)
