@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz
+.PHONY: test lint typecheck pytest demo bench bench-quick bench-media bench-media-quick deps-system coverage-doc clean fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ bench: $(STAMP)
 # Small counts: proves the benchmark runs (asserts nothing about speed); for CI.
 bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/run.py --quick
+
+# The media-plane benchmark (issue 16, docs/performance.md): kvsmock against the ffmpeg CLI
+# and plain Python, in CPU seconds; makes its media with ffmpeg (kept in build/bench-media).
+bench-media: $(STAMP) deps-system
+	$(BIN)/python benchmarks/media.py
+
+bench-media-quick: $(STAMP) deps-system
+	$(BIN)/python benchmarks/media.py --quick
+
+# System tools the media benchmark needs (Debian / Ubuntu): the ffmpeg CLI, when missing.
+deps-system:
+	@command -v ffmpeg >/dev/null || { apt-get update && apt-get install -y --no-install-recommends ffmpeg; }
 
 # Long property-based run (issue 7, docs/reliability.md): FUZZ_EXAMPLES examples per fuzz test
 # (one generated call each, x 2 tests x every implemented operation), a random seed.

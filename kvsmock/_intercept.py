@@ -40,8 +40,7 @@ _ANSWERED_URL = "https://kvsmock.invalid/answered"
 class _RawBody:
     """The ``raw`` of an ``AWSResponse``: ``read(amt)`` and ``stream()`` over the body."""
 
-    # one per response: no __dict__
-    __slots__ = ("_buffer", "_bytes", "_chunks", "_offset", "_pending")
+    __slots__ = ("_buffer", "_bytes", "_chunks", "_current")  # one per response: no __dict__
 
     def __init__(self, body: Union[bytes, Iterable[bytes]]) -> None:
         # A bytes body is rarely read through ``raw`` (botocore reads ``content``): its
@@ -49,10 +48,9 @@ class _RawBody:
         self._bytes = body if isinstance(body, bytes) else None
         self._buffer: Optional[io.BytesIO] = None
         self._chunks: Optional[Iterator[bytes]] = None if isinstance(body, bytes) else iter(body)
-        # The current chunk and how much of it was read: a read copies only what it returns,
-        # so reading a body in pieces of any size costs time linear in its length.
-        self._pending = b""
-        self._offset = 0
+        # The chunk being read, as a file (sharing the chunk's bytes): a read copies only
+        # what it returns, so reading in pieces of any size costs time linear in the body.
+        self._current = io.BytesIO()
 
     def read(self, amt: Optional[int] = None, **_: Any) -> bytes:
         if self._bytes is not None:
@@ -61,21 +59,20 @@ class _RawBody:
             return self._buffer.read(amt)
         assert self._chunks is not None
         if amt is None:
-            rest = self._pending[self._offset :]
-            self._pending, self._offset = b"", 0
-            return b"".join([rest, *self._chunks])
-        while len(self._pending) - self._offset < amt:
-            chunk = next(self._chunks, None)
-            if chunk is None:
+            return b"".join([self._current.read(), *self._chunks])
+        data = self._current.read(amt)
+        if len(data) == amt:
+            return data
+        parts = [data]
+        missing = amt - len(data)
+        for chunk in self._chunks:
+            self._current = io.BytesIO(chunk)
+            data = self._current.read(missing)
+            parts.append(data)
+            missing -= len(data)
+            if not missing:
                 break
-            if self._offset == len(self._pending):
-                self._pending = chunk
-            else:
-                self._pending = self._pending[self._offset :] + chunk
-            self._offset = 0
-        start = self._offset
-        self._offset = min(len(self._pending), start + amt)
-        return self._pending[start : self._offset]
+        return b"".join(parts)
 
     def stream(self, amt: int = 1024 * 64, **_: Any) -> Iterator[bytes]:
         while True:
@@ -85,7 +82,7 @@ class _RawBody:
             yield chunk
 
     def close(self) -> None:
-        self._pending, self._offset = b"", 0
+        self._current = io.BytesIO()
 
 
 ResponseFactory = Callable[[str, int, Mapping[str, str], Any], AWSResponse]
