@@ -270,11 +270,12 @@ def _piece_packets(piece: Piece, probe: _Probe, kept: Dict[int, Any]) -> List[Tu
             delays[track] = next((i for i, p in enumerate(mine) if p.dts is not None), len(mine))
     else:
         view: Any = memoryview(piece.cluster)
+        time_bases = {track: probe.tracks[track].stream.time_base for track in kept}
         for b in built:
             if b.track not in kept:
                 continue
             packet = av.Packet(view[b.offset : b.offset + b.size])
-            packet.time_base = probe.tracks[b.track].stream.time_base
+            packet.time_base = time_bases[b.track]
             packet.pts = b.pts
             packet.duration = b.duration
             packet.is_keyframe = b.keyframe

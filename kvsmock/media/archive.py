@@ -67,6 +67,8 @@ DASH_TIMESCALE = 1000
 #: ON_DISCONTINUITY: a gap or overlap larger than this between fragments is a discontinuity.
 DISCONTINUITY_TOLERANCE_MS = 50
 NO_FRAGMENTS = "No fragments found in the stream for the streaming request."
+#: ON_DEMAND sessions whose fragment list a stream keeps at once (the oldest is dropped).
+SESSION_CACHE_SIZE = 16
 
 
 # -- codecs --------------------------------------------------------------------------------
@@ -401,8 +403,17 @@ def session_fragments(session: Session, now: _dt.datetime) -> Tuple[int, List[Fr
         return 0, []
     found = stored(session.store, stream, now, archived=True)
     if session.playback_mode == "ON_DEMAND":
-        indexes = (found.index_of(number) for number in session.fixed)
-        return 0, [found.fragments[i] for i in indexes if i is not None]
+        # The same until retention removes a fragment: kept on the stream's log, which
+        # forgets it then (so a segment request costs no lookup of every fragment).
+        log = media_state(session.store).log(stream)
+        cached = log.session_cache.get(session.token)
+        if cached is None:
+            indexes = (found.index_of(number) for number in session.fixed)
+            cached = [found.fragments[i] for i in indexes if i is not None]
+            while len(log.session_cache) >= SESSION_CACHE_SIZE:
+                del log.session_cache[next(iter(log.session_cache))]
+            log.session_cache[session.token] = cached
+        return 0, cached
     if session.playback_mode == "LIVE":
         since = session.created - LIVE_WINDOW
         bounds = found.bounds("SERVER_TIMESTAMP", since, None)

@@ -235,6 +235,9 @@ class FragmentLog:
         #: (0 for none): what tells an expired number of this stream from a foreign one.
         self.first_number = 0
         self.expired_through = 0
+        #: ON_DEMAND session token -> its retained fragments (kvsmock.media.archive), valid
+        #: until retention removes a fragment (then cleared, so nothing keeps them alive).
+        self.session_cache: Dict[str, List[Fragment]] = {}
 
     def append(self, fragment: Fragment) -> None:
         """Store a fragment numbered above every stored one."""
@@ -269,10 +272,12 @@ class FragmentLog:
             while cut < len(fragments) and not kept(fragments[cut]):
                 cut += 1
             if cut:
+                self.session_cache.clear()
                 self.buffered -= sum(1 for f in fragments[:cut] if not f.persisted)
                 self.expired_through = max(self.expired_through, fragments[cut - 1].number_value)
                 del fragments[:cut]
         elif not all(kept(f) for f in fragments):
+            self.session_cache.clear()
             gone = [f.number_value for f in fragments if not kept(f)]
             self.expired_through = max(self.expired_through, *gone)
             self.fragments = [f for f in fragments if kept(f)]
