@@ -198,14 +198,41 @@ def _track(entry: Any) -> Track:
     )
 
 
-def _block_fields(el: Any, data: bytes) -> Tuple[int, int, int, int]:
-    """``(track number, relative timecode, flags, frame data offset)`` of a (Simple)Block
-    element of ``data`` (the offset is absolute)."""
-    start = int(el.payloadOffset)
-    length, first = decoding.decodeIntLength(data[start])
-    track = first
-    for byte in data[start + 1 : start + length]:
-        track = (track << 8) | byte
+def _children(data: bytes, start: int, end: int) -> Iterator[Tuple[int, int, int]]:
+    """``(element id, payload start, payload end)`` of the elements in ``data[start:end]``.
+
+    The children of a cluster, read with ebmlite's VINT decoders but without building an
+    element object each (a cluster holds a block per frame: this walk is most of ingest).
+
+    Raises:
+        OSError: an element id longer than 4 bytes (ebmlite's error).
+        ValueError: an element of unknown size, or one that runs past ``end``.
+    """
+    position = start
+    while position < end:
+        id_length, _ = decoding.decodeIDLength(data[position])
+        element = int.from_bytes(data[position : position + id_length], "big")
+        position += id_length
+        size_length, size = decoding.decodeIntLength(data[position])
+        if size_length > 1:
+            size = int.from_bytes(data[position : position + size_length], "big") & (
+                (1 << (7 * size_length)) - 1
+            )
+        if size == (1 << (7 * size_length)) - 1:
+            raise ValueError("an element of unknown size inside a cluster")
+        position += size_length
+        if position + size > end:
+            raise ValueError("a cluster element runs past the end of its cluster")
+        yield element, position, position + size
+        position += size
+
+
+def _block_fields(data: bytes, start: int) -> Tuple[int, int, int, int]:
+    """``(track number, relative timecode, flags, frame data offset)`` of the (Simple)Block
+    whose payload starts at ``start`` in ``data`` (the offset is absolute)."""
+    length, track = decoding.decodeIntLength(data[start])
+    if length > 1:
+        track = int.from_bytes(data[start : start + length], "big") & ((1 << (7 * length)) - 1)
     rel, flags = struct.unpack_from(">hB", data, start + length)
     return track, rel, flags, start + length + 3
 
@@ -219,37 +246,30 @@ def _cluster(el: Any, data: bytes) -> Cluster:
     timecode: Optional[int] = None
     blocks: List[Block] = []
     end = _end(el)
-    for child in el:
-        if _end(child) > end:
-            raise ValueError("a cluster element runs past the end of its cluster")
-        if child.id == TIMECODE_ID:
-            timecode = int(child.value)
-        elif child.id == SIMPLE_BLOCK_ID:
-            track, rel, flags, at = _block_fields(child, data)
-            blocks.append(
-                Block(
-                    track, rel, bool(flags & 0x80), None, at - base, _end(child) - at, _laced(flags)
-                )
-            )
-        elif child.id == BLOCK_GROUP_ID:
+    append = blocks.append
+    for element, start, stop in _children(data, int(el.payloadOffset), end):
+        if element == SIMPLE_BLOCK_ID:
+            track, rel, flags, at = _block_fields(data, start)
+            append(Block(track, rel, bool(flags & 0x80), None, at - base, stop - at, _laced(flags)))
+        elif element == TIMECODE_ID:
+            timecode = int.from_bytes(data[start:stop], "big")
+        elif element == BLOCK_GROUP_ID:
             fields: Optional[Tuple[int, int, int, int]] = None
             block_end = 0
             duration: Optional[int] = None
             keyframe = True
-            for part in child:
-                if part.id == BLOCK_ID:
-                    fields = _block_fields(part, data)
-                    block_end = _end(part)
-                elif part.id == BLOCK_DURATION_ID:
-                    duration = int(part.value)
-                elif part.id == REFERENCE_BLOCK_ID:
+            for part, part_start, part_stop in _children(data, start, stop):
+                if part == BLOCK_ID:
+                    fields = _block_fields(data, part_start)
+                    block_end = part_stop
+                elif part == BLOCK_DURATION_ID:
+                    duration = int.from_bytes(data[part_start:part_stop], "big")
+                elif part == REFERENCE_BLOCK_ID:
                     keyframe = False
             if fields is None:
                 raise ValueError("a BlockGroup without a Block")
             track, rel, flags, at = fields
-            blocks.append(
-                Block(track, rel, keyframe, duration, at - base, block_end - at, _laced(flags))
-            )
+            append(Block(track, rel, keyframe, duration, at - base, block_end - at, _laced(flags)))
     if timecode is None:
         raise ValueError("a cluster without a Timecode element")
     return Cluster(timecode, data[el.offset : end], tuple(blocks), b"")
