@@ -340,7 +340,8 @@ def get_media(media: Path, rounds: int, out: Dict[str, Any]) -> None:
         sum(len(chunk) for chunk in body)
 
     out["get_media"] = pair(timed(pieces, rounds), timed(whole, rounds), 2.0)
-    assert total["pieces"] == total["whole"]
+    # The same chunks (AWS_KINESISVIDEO_MILLIS_BEHIND_NOW may gain a digit between calls).
+    assert abs(total["pieces"] - total["whole"]) < 16
     out["get_media"]["botocore_replay_s"] = round(timed(replayed, rounds), 4)
     out["get_media"]["fragment_bytes"] = sizes
     mock.stop()
@@ -382,19 +383,15 @@ print(json.dumps({{"kvsmock_s": cost, "peak_added_mb": (peak - rss) / 1024}}))
     def baseline() -> None:
         import av
 
-        # The same 25 frames (one every 2 s, each a fragment's first) decoded and encoded.
-        wanted = [i * 2000 for i in range(25)]
+        # The same 25 frames (one every 2 s: each a fragment's key frame), each found by a
+        # seek and decoded alone, then encoded by Pillow as GetImages does (JPEG, 80).
         with av.open(str(media)) as container:
             stream = container.streams.video[0]
-            position = 0
-            for frame in container.decode(stream):
-                ms = round(float(frame.pts * frame.time_base) * 1000)
-                if ms >= wanted[position]:
-                    buffer = io.BytesIO()
-                    frame.to_image().save(buffer, format="JPEG", quality=80)
-                    position += 1
-                    if position == len(wanted):
-                        break
+            for i in range(25):
+                container.seek(round(i * 2 / stream.time_base), stream=stream)
+                frame = next(container.decode(stream))
+                buffer = io.BytesIO()
+                frame.to_image().save(buffer, format="JPEG", quality=80)
 
     out["get_images"] = pair(found["kvsmock_s"], timed(baseline, rounds), 1.2)
     out["get_images"]["peak_added_mb"] = round(found["peak_added_mb"], 1)
@@ -451,6 +448,8 @@ def main() -> None:
             print(f"{name}: done in {time.time() - began:.0f} s", file=sys.stderr)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / ("media-quick.json" if args.quick else "media.json")
+    if only and path.exists():  # a partial run updates the workloads it ran
+        out = {**json.loads(path.read_text()), **out}
     path.write_text(json.dumps(out, indent=2) + "\n")
     for key, value in out.items():
         if isinstance(value, dict) and "ratio" in value:
