@@ -511,7 +511,8 @@ def encode_image(
         image = image.resize(size)
     out = io.BytesIO()
     if image_format == "JPEG":
-        image.convert("RGB").save(out, format="JPEG", quality=quality)
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+        rgb.save(out, format="JPEG", quality=quality)
     else:
         image.save(out, format="PNG")
     return out.getvalue()
