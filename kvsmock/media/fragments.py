@@ -87,7 +87,6 @@ class Fragment:
         "frames",
         "header",
         "length_ms",
-        "number",
         "number_value",
         "persisted",
         "producer_timestamp",
@@ -110,7 +109,6 @@ class Fragment:
         frames: bytes = b"",
     ) -> None:
         self.number_value = number_value
-        self.number = str(number_value)
         self.producer_timestamp = producer_timestamp
         self.server_timestamp = server_timestamp
         self.length_ms = length_ms
@@ -132,6 +130,12 @@ class Fragment:
             "ServerTimestamp": self.server_timestamp,
             "FragmentLengthInMilliseconds": self.length_ms,
         }
+
+    @property
+    def number(self) -> str:
+        """``FragmentNumber`` as the API writes it (made on use: one string less per
+        fragment held)."""
+        return str(self.number_value)
 
     def __repr__(self) -> str:
         return f"Fragment(number={self.number!r}, producer_timestamp={self.producer_timestamp})"
@@ -227,6 +231,8 @@ class FragmentLog:
         self.fragments: List[Fragment] = []
         #: The tracks of the latest header received (CodecID, CodecPrivate, ...).
         self.tracks: Tuple[Track, ...] = ()
+        #: The latest header received; an equal one from a later PutMedia is this object.
+        self.header: Optional[Header] = None
         #: How many stored fragments are only in the 0-retention buffer (not persisted).
         self.buffered = 0
         self.server_ordered = True
@@ -500,6 +506,8 @@ def _ingest(
     state = media_state(store)
     log = state.log(stream)
     header = parsed.header
+    if header is not None and log.header == header:
+        header = log.header  # one header object for the stream's fragments, not one a call
     acks: List[Dict[str, Any]] = []
     if header is not None and len(header.tracks) > MAX_TRACKS:
         return [_ack("ERROR", -1, "", 4012)]
@@ -528,6 +536,7 @@ def _ingest(
         producer = producer.replace(microsecond=producer.microsecond // 1000 * 1000)
         log.prune(now, stream.data_retention_in_hours)
         log.tracks = header.tracks
+        log.header = header
         log.append(
             Fragment(
                 number_value=number,
