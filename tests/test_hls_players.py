@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import io
 import json
 import shutil
 import subprocess
@@ -101,3 +102,55 @@ def test_ffprobe_shows_both_streams(served: Tuple[str, List[str]]) -> None:
         ("video", "h264"),
     ]
     assert _playlists(fetched) == ["1", "2"]
+
+
+def _audio_only(seconds: int) -> bytes:
+    """Matroska with one AAC track (track 1), as an audio-only producer sends it."""
+    import io
+    import math
+    import struct
+    from fractions import Fraction
+
+    out = io.BytesIO()
+    with av.open(out, "w", format="matroska") as container:
+        stream: Any = container.add_stream("aac", rate=48000)
+        stream.layout, stream.format = "mono", "fltp"
+        tone = [0.2 * math.sin(2 * math.pi * 440 * i / 48000) for i in range(1024)]
+        samples = struct.pack("<1024f", *tone)
+        for k in range(seconds * 48000 // 1024):
+            frame = av.AudioFrame(format="fltp", layout="mono", samples=1024)
+            frame.planes[0].update(samples)
+            frame.sample_rate, frame.pts, frame.time_base = 48000, k * 1024, Fraction(1, 48000)
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return out.getvalue()
+
+
+def test_audio_only_stream_is_one_aac_playlist() -> None:
+    with freeze_time(START + dt.timedelta(seconds=30)), mock_kinesisvideo() as mock:
+        create_stream()
+        payload = _audio_only(12)
+        with av.open(io.BytesIO(payload), format="matroska") as source:
+            expected = sum(1 for _ in source.decode(*source.streams))
+        mock.put_media(StreamName="cam", Payload=payload, ProducerStartTimestamp=START)
+        url = hls_url()
+        reply = archive.serve([mock.state()], url, _clock.now())
+        assert reply is not None and reply.status == 200
+        master = reply.body.decode()
+        assert "EXT-X-MEDIA" not in master and 'CODECS="mp4a.40.2"' in master
+        assert "RESOLUTION" not in master and "&TrackNumber=1" in master
+        media_path = master.strip().splitlines()[-1]
+        base = url.rsplit("/", 1)[0] + "/"
+        playlist = archive.serve([mock.state()], base + media_path, _clock.now())
+        assert playlist is not None
+        uris = [line for line in playlist.body.decode().splitlines() if not line.startswith("#")]
+        init_uri = playlist.body.decode().split('URI="')[1].split('"')[0]
+        body = b""
+        for uri in [init_uri, *uris]:
+            part = archive.serve([mock.state()], base + uri, _clock.now())
+            assert part is not None and part.status == 200
+            body += part.body
+        with av.open(io.BytesIO(body), format="mp4") as container:
+            assert [s.type for s in container.streams] == ["audio"]
+            frames = sum(1 for _ in container.decode(*container.streams))
+        assert frames == expected and expected > 560  # every frame of 12 s of 1024 samples
