@@ -7,8 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONSTRAINTS ?= constraints.txt
 
-.PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz test-async \
-	test-matrix
+.PHONY: test lint typecheck pytest demo bench bench-quick bench-media bench-media-quick deps-system \
+	coverage-doc clean fuzz test-async test-matrix
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,18 @@ bench: $(STAMP)
 # Small counts: proves the benchmark runs (asserts nothing about speed); for CI.
 bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/run.py --quick
+
+# The media-plane benchmark (issue 16, docs/performance.md): kvsmock against the ffmpeg CLI
+# and plain Python, in CPU seconds; makes its media with ffmpeg (kept in build/bench-media).
+bench-media: $(STAMP) deps-system
+	$(BIN)/python benchmarks/media.py
+
+bench-media-quick: $(STAMP) deps-system
+	$(BIN)/python benchmarks/media.py --quick
+
+# System tools the media benchmark needs (Debian / Ubuntu): the ffmpeg CLI, when missing.
+deps-system:
+	@command -v ffmpeg >/dev/null || { apt-get update && apt-get install -y --no-install-recommends ffmpeg; }
 
 # Long property-based run (issue 7, docs/reliability.md): FUZZ_EXAMPLES examples per fuzz test
 # (one generated call each, x 2 tests x every implemented operation), a random seed.

@@ -37,7 +37,8 @@ def frames(data: Any) -> Tuple[int, int, str, float]:
     """(video frames, audio frames, picture size, seconds) of a file or bytes, by FFmpeg."""
     source = io.BytesIO(data) if isinstance(data, bytes) else data
     with av.open(source) as container:
-        ctx = container.streams.video[0].codec_context
+        videos = container.streams.video
+        ctx = videos[0].codec_context if videos else None
         video = audio = 0
         for frame in container.decode(*container.streams):
             if isinstance(frame, av.VideoFrame):
@@ -45,7 +46,8 @@ def frames(data: Any) -> Tuple[int, int, str, float]:
             else:
                 audio += 1
         seconds = (container.duration or 0) / 1_000_000
-    return video, audio, f"{ctx.width}x{ctx.height}", seconds
+    size = f"{ctx.width}x{ctx.height}" if ctx is not None else ""
+    return video, audio, size, seconds
 
 
 def archived_media(kv: Any, api: str) -> Any:
@@ -80,18 +82,28 @@ def main() -> None:
         variant = master.playlists[0]
         codecs = variant.stream_info.codecs
         print(f"  master playlist: {len(master.playlists)} variant, CODECS {codecs}")
-        media_url = urljoin(url, variant.uri)
-        playlist = m3u8.loads(requests.get(media_url, timeout=10).text, uri=media_url)
-        total = sum(s.duration for s in playlist.segments)
-        print(f"  media playlist: {len(playlist.segments)} segments, {total:.3f} s")
-        init = requests.get(urljoin(media_url, playlist.segment_map[0].uri), timeout=10)
-        print(f"  init segment: {init.headers['Content-Type']}, {len(init.content)} bytes")
-        body = init.content
-        for i, segment in enumerate(playlist.segments, 1):
-            reply = requests.get(urljoin(media_url, segment.uri), timeout=10)
-            print(f"  segment {i}: {len(reply.content):>6} bytes, {segment.duration:.3f} s")
-            body += reply.content
-        video, audio, size, _ = frames(body)
+        # One media playlist per track: the variant is the video, the AAC track an audio
+        # rendition (EXT-X-MEDIA) with segments of its own, as a player fetches them.
+        video_url = urljoin(url, variant.uri)
+        playlists = [("video", video_url)] + [
+            (str(m.type).lower(), urljoin(url, m.uri)) for m in master.media
+        ]
+        video = audio = 0
+        size = ""
+        for kind, media_url in playlists:
+            playlist = m3u8.loads(requests.get(media_url, timeout=10).text, uri=media_url)
+            total = sum(s.duration for s in playlist.segments)
+            print(f"  {kind} media playlist: {len(playlist.segments)} segments, {total:.3f} s")
+            init = requests.get(urljoin(media_url, playlist.segment_map[0].uri), timeout=10)
+            print(f"  init segment: {init.headers['Content-Type']}, {len(init.content)} bytes")
+            body = init.content
+            for i, segment in enumerate(playlist.segments, 1):
+                reply = requests.get(urljoin(media_url, segment.uri), timeout=10)
+                print(f"  segment {i}: {len(reply.content):>6} bytes, {segment.duration:.3f} s")
+                body += reply.content
+            got = frames(body)
+            video, audio = video + got[0], audio + got[1]
+            size = size or got[2]
         print(f"  played by FFmpeg: {video} video frames ({size}), {audio} audio frames")
 
         clip = archived_media(kv, "GET_CLIP").get_clip(

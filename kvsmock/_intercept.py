@@ -18,6 +18,7 @@ sent, unless its host is loopback or allowed by the mock's ``allow_network``.
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import sys
 import threading
@@ -54,27 +55,32 @@ _ANSWERED_URL = "https://kvsmock.invalid/answered"
 
 class _RawBody:
     """The ``raw`` of an ``AWSResponse``: ``read(amt)`` and ``stream()`` over the body
-    (bytes, or an iterable of bytes that is read as it is asked for)."""
+    (bytes, or an iterable of bytes that is read as it is asked for).
+
+    The chunk being read is held as a file sharing the chunk's bytes, so a read copies only
+    what it returns: reading in pieces of any size costs time linear in the body.
+    """
 
     def __init__(self, body: Union[bytes, Iterable[bytes]]) -> None:
         self._chunks: Iterator[bytes] = iter((body,) if isinstance(body, bytes) else body)
-        self._pending = b""
+        self._current = io.BytesIO()
 
     def read(self, amt: Optional[int] = None, **_: Any) -> bytes:
-        out = [self._pending]
-        size = len(self._pending)
-        while amt is None or size < amt:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                break
-            out.append(chunk)
-            size += len(chunk)
-        data = b"".join(out)
         if amt is None:
-            self._pending = b""
+            return b"".join([self._current.read(), *self._chunks])
+        data = self._current.read(amt)
+        if len(data) == amt:
             return data
-        self._pending = data[amt:]
-        return data[:amt]
+        parts = [data]
+        missing = amt - len(data)
+        for chunk in self._chunks:
+            self._current = io.BytesIO(chunk)
+            data = self._current.read(missing)
+            parts.append(data)
+            missing -= len(data)
+            if not missing:
+                break
+        return b"".join(parts)
 
     def stream(self, amt: int = 1024 * 64, **_: Any) -> Iterator[bytes]:
         while True:
@@ -84,7 +90,7 @@ class _RawBody:
             yield chunk
 
     def close(self) -> None:
-        self._pending = b""
+        self._current = io.BytesIO()
 
 
 def _aws_response(url: str, status: int, headers: Mapping[str, str], body: Any) -> AWSResponse:

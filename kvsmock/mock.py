@@ -267,6 +267,18 @@ class KinesisVideoMock:
             and (account_id is None or s.account_id == account_id)
         ]
 
+    def _existing_store(
+        self, account_id: Optional[str], region: Optional[str], arn: Optional[str]
+    ) -> Store:
+        """The store a helper's stream lives in (the rule of :meth:`state`), never made here:
+        ``ResourceNotFoundException`` when no request or seed ever touched it."""
+        account, name = _scope.resolve(self.account_id, account_id, region, arn)
+        with self._lock:
+            store = self._stores.get((account, name))
+        if store is None:
+            raise not_found()
+        return store
+
     def put_media(
         self,
         *,
@@ -300,18 +312,55 @@ class KinesisVideoMock:
         from kvsmock import media
 
         _check_payload(Payload)
-        account, name = _scope.resolve(self.account_id, account_id, region, StreamARN)
-        with self._lock:
-            store = self._stores.get((account, name))
-        if store is None:  # no request or seed ever touched that account and region
-            raise not_found()
         return media.put_media(
-            store,
+            self._existing_store(account_id, region, StreamARN),
             stream_name=StreamName,
             stream_arn=StreamARN,
             payload=Payload,
             fragment_timecode_type=FragmentTimecodeType,
             producer_start_timestamp=ProducerStartTimestamp,
+        )
+
+    def camera(
+        self,
+        *,
+        StreamName: Optional[str] = None,
+        StreamARN: Optional[str] = None,
+        fps: int = 10,
+        width: int = 320,
+        height: int = 240,
+        fragment_seconds: float = 2.0,
+        audio: bool = False,
+        codec: str = "h264",
+        account_id: Optional[str] = None,
+        region: Optional[str] = None,
+    ) -> Any:
+        """Attach a simulated producer to a stream; returns it (``.stop()`` stops it).
+
+        Whenever the stream is read, the fragments a camera started now would have put by
+        the mock clock's now exist (``fragment_seconds`` each, H.264 or H.265 test pattern,
+        AAC with ``audio``), with equal producer and server timestamps: freezegun and
+        time-machine drive it, no thread runs. See :mod:`kvsmock.media.camera`.
+
+        The stream is looked up as by :meth:`put_media`.
+
+        Raises:
+            kvsmock.ServiceError: ``ResourceNotFoundException`` for an unknown stream.
+            ValueError: a bad size, rate, codec or ``fragment_seconds`` (0-10); an unknown
+                region, a malformed account id or ARN.
+        """
+        from kvsmock.media import camera
+
+        return camera.attach(
+            self._existing_store(account_id, region, StreamARN),
+            stream_name=StreamName,
+            stream_arn=StreamARN,
+            fps=fps,
+            width=width,
+            height=height,
+            fragment_seconds=fragment_seconds,
+            audio=audio,
+            codec=codec,
         )
 
     # -- what the request pipeline asks of the mock (kvsmock._dispatch.MockLike) ------------

@@ -172,3 +172,19 @@ def test_no_retention_and_unknown_stream(mock: KinesisVideoMock) -> None:
         "The data retention in hours of the stream cam is equal to zero.",
     )
     assert error(request(StreamName="other"))[:2] == ("ResourceNotFoundException", 404)
+
+
+def test_a_start_inside_a_fragment_leaves_that_fragment_out(mock: KinesisVideoMock) -> None:
+    # boto/boto3 #3712 (the service team's answer): the fragment holding StartTimestamp is
+    # not queried, so its times are NO_MEDIA; starting at a fragment's start includes it.
+    create_stream()
+    seed(mock)  # fragments of 2 s at 0, 2 and 4 s
+    inside = client().get_images(**request(StartTimestamp=START + S))["Images"]
+    assert [i["TimeStamp"] for i in inside] == [START + k * S for k in range(1, 6)]
+    assert [i.get("Error") for i in inside] == ["NO_MEDIA", None, None, None, None]
+    at_start = client().get_images(**request(StartTimestamp=START + 2 * S))["Images"]
+    assert [i.get("Error") for i in at_start] == [None] * 4
+    # The frame shown at each time is the one that starts at or before it (10 fps): the
+    # images of 2 s and 3 s differ, those of one frame are equal whatever the page.
+    assert inside[1]["ImageContent"] == at_start[0]["ImageContent"]
+    assert inside[1]["ImageContent"] != inside[2]["ImageContent"]

@@ -242,3 +242,27 @@ def test_consumer_library_loop_works_unchanged(kvsmock: KinesisVideoMock) -> Non
     assert [t["AWS_KINESISVIDEO_FRAGMENT_NUMBER"] for t in tags] == numbers
     assert all(float(t["AWS_KINESISVIDEO_MILLIS_BEHIND_NOW"]) >= 0 for t in tags)
     assert float(tags[0]["AWS_KINESISVIDEO_PRODUCER_TIMESTAMP"]) > 0
+
+
+@pytest.mark.parametrize("piece", [1, 7, 1024, 40_000, 10**7])
+def test_reads_of_any_size_give_the_same_bytes(piece: int) -> None:
+    with freeze_time(START), mock_kinesisvideo() as mock:
+        read_in_pieces(mock, piece)
+
+
+def read_in_pieces(mock: KinesisVideoMock, piece: int) -> None:
+    create_stream()
+    put(mock, H264_AAC)
+    earliest = {"StartSelectorType": "EARLIEST"}
+    whole = media_client().get_media(StreamName="cam", StartSelector=earliest)["Payload"].read()
+    body = media_client().get_media(StreamName="cam", StartSelector=earliest)["Payload"]
+    parts = []
+    while True:
+        part = body.read(piece)
+        if not part:
+            break
+        assert len(part) <= piece
+        parts.append(part)
+    assert b"".join(parts) == whole and len(whole) == 96137
+    # Every read but the last is full, across the chunk (fragment) boundaries too.
+    assert all(len(p) == piece for p in parts[:-1])

@@ -68,20 +68,39 @@ def test_tags_and_requested_order() -> None:
     assert decode(chunks[1]).video_frames == 15  # the first second at 15 fps
 
 
-def test_unknown_or_expired_numbers_are_not_found() -> None:
+def test_expired_numbers_are_not_found() -> None:
     with freeze_time(START) as clock, mock_kinesisvideo() as mock:
         create_stream(retention=1)
         numbers = put(mock, MJPEG)
         client = archive_client()
-        with pytest.raises(ClientError) as e:
-            client.get_media_for_fragment_list(StreamName="cam", Fragments=[numbers[0], "42"])
-        assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
-        assert "42" in e.value.response["Error"]["Message"]
-        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
         clock.tick(3601)
         with pytest.raises(ClientError) as e:
             client.get_media_for_fragment_list(StreamName="cam", Fragments=numbers[:1])
         assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+        assert numbers[0] in e.value.response["Error"]["Message"]
+
+
+def test_numbers_of_another_stream_are_invalid() -> None:
+    # aws-sdk-js #3217, parser-library #50: 400 "Fragment numbers are invalid : [...]".
+    with freeze_time(START), mock_kinesisvideo() as mock:
+        create_stream("other")
+        others = [
+            a["FragmentNumber"]
+            for a in mock.put_media(StreamName="other", Payload=MJPEG.data)
+            if a["EventType"] == "PERSISTED"
+        ]
+        create_stream()
+        numbers = put(mock, MJPEG)
+        client = archive_client()
+        for wrong in (others[0], "42"):
+            with pytest.raises(ClientError) as e:
+                client.get_media_for_fragment_list(StreamName="cam", Fragments=[numbers[0], wrong])
+            assert e.value.response["Error"] == {
+                "Code": "InvalidArgumentException",
+                "Message": f"Fragment numbers are invalid : [{wrong}]",
+            }
+            assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
 def test_list_size_limits(kvsmock: KinesisVideoMock) -> None:

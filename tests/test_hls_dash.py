@@ -88,7 +88,8 @@ def hls_url(**params: Any) -> str:
 def decode(data: bytes, fmt: str) -> Tuple[int, int, int]:
     """(video frames, audio frames, width) of a file, decoded by FFmpeg."""
     with av.open(io.BytesIO(data), format=fmt) as container:
-        width = container.streams.video[0].codec_context.width
+        video_streams = container.streams.video
+        width = video_streams[0].codec_context.width if video_streams else 0
         video = audio = 0
         for frame in container.decode(*container.streams):
             if isinstance(frame, av.VideoFrame):
@@ -154,7 +155,20 @@ def test_on_demand_playlist_lists_every_fragment_and_segments_decode(
     assert {b.content_type for b in bodies} == {"video/mp4"}
     assert all(b.body[4:8] == b"moof" for b in bodies)
     whole = decode(init + b"".join(b.body for b in bodies), "mp4")
-    assert whole == (sample.video_frames, sample.audio_frames, sample.width)
+    assert whole == (sample.video_frames, 0, sample.width)  # the variant: video only
+    # The AAC track is an audio rendition with segments of its own (one per fragment).
+    assert [m.type for m in master.media] == (["AUDIO"] if sample.audio_frames else [])
+    if sample.audio_frames:
+        (audio,) = master.media
+        assert (audio.group_id, variant.stream_info.audio) == ("audio", "audio")
+        audio_url = urljoin(url, audio.uri)
+        assert parse_qs(urlsplit(audio_url).query)["TrackNumber"] == ["2"]
+        tracks = m3u8.loads(fetch(mock, audio_url).body.decode(), uri=audio_url)
+        assert [s.duration for s in tracks.segments] == [s.duration for s in playlist.segments]
+        sound = fetch(mock, urljoin(audio_url, tracks.segment_map[0].uri)).body + b"".join(
+            fetch(mock, urljoin(audio_url, s.uri)).body for s in tracks.segments
+        )
+        assert decode(sound, "mp4") == (0, sample.audio_frames, 0)
     # Each segment plays after the init segment alone (x265's open GOP makes one leading
     # frame of the second HEVC fragment need the first fragment).
     per_segment = [decode(init + b.body, "mp4")[0] for b in bodies]
@@ -165,19 +179,21 @@ def test_mpeg_ts_segments(frozen: Tuple[Any, KinesisVideoMock]) -> None:
     _, mock = frozen
     seed(mock, H264_AAC)
     url = hls_url(ContainerFormat="MPEG_TS", **ON_DEMAND)
-    media_url = urljoin(url, m3u8.loads(fetch(mock, url).body.decode()).playlists[0].uri)
-    playlist = m3u8.loads(fetch(mock, media_url).body.decode())
-    assert playlist.version == 3 and playlist.segment_map == []
-    assert len(playlist.segments) == H264_AAC.clusters
+    master = m3u8.loads(fetch(mock, url).body.decode())
     totals = [0, 0]
-    for segment in playlist.segments:
-        assert urlsplit(segment.uri).path == "getTSFragment.ts"
-        reply = fetch(mock, urljoin(media_url, segment.uri))
-        assert reply.content_type == "video/MP2T" and reply.body[0] == 0x47
-        video, audio, width = decode(reply.body, "mpegts")
-        assert width == 320
-        totals[0] += video
-        totals[1] += audio
+    for uri, expected_width in ((master.playlists[0].uri, 320), (master.media[0].uri, 0)):
+        media_url = urljoin(url, uri)
+        playlist = m3u8.loads(fetch(mock, media_url).body.decode())
+        assert playlist.version == 3 and playlist.segment_map == []
+        assert len(playlist.segments) == H264_AAC.clusters
+        for segment in playlist.segments:
+            assert urlsplit(segment.uri).path == "getTSFragment.ts"
+            reply = fetch(mock, urljoin(media_url, segment.uri))
+            assert reply.content_type == "video/MP2T" and reply.body[0] == 0x47
+            video, audio, width = decode(reply.body, "mpegts")
+            assert width == expected_width
+            totals[0] += video
+            totals[1] += audio
     assert totals == [H264_AAC.video_frames, H264_AAC.audio_frames]
 
 

@@ -93,15 +93,17 @@ class Decoded:
 
     def __init__(self, data: bytes, fmt: str) -> None:
         with av.open(io.BytesIO(data), format=fmt) as container:
-            ctx = container.streams.video[0].codec_context
-            self.size = (ctx.width, ctx.height)
+            videos = container.streams.video
+            ctx = videos[0].codec_context if videos else None
+            self.size = (ctx.width, ctx.height) if ctx is not None else (0, 0)
             self.video: List[float] = []
-            self.audio = 0
+            self.sound: List[float] = []
             for frame in container.decode(*container.streams):
                 if isinstance(frame, av.VideoFrame):
                     self.video.append(float(frame.time or 0))
                 else:
-                    self.audio += 1
+                    self.sound.append(float(frame.time or 0))
+            self.audio = len(self.sound)
 
     def relative(self) -> List[int]:
         """Video frame times in ms after the first one."""
@@ -132,32 +134,50 @@ def test_hls_viewer_flow_plays_every_frame(
     # One movie fragment per Kinesis Video fragment.
     assert [top_level(s) for s in segments] == [[b"moof", b"mdat"]] * sample.clusters
     played = Decoded(init + b"".join(segments), "mp4")
-    assert (len(played.video), played.audio, played.size) == (
-        sample.video_frames,
-        sample.audio_frames,
-        (sample.width, 240),
-    )
+    assert played.size == (sample.width, 240)
     # The frames keep the spacing they were put with, across segment boundaries.
-    assert played.relative() == Decoded(sample.data, "matroska").relative()
+    source = Decoded(sample.data, "matroska")
+    assert played.relative() == source.relative()
+    assert (len(played.video), played.audio) == (sample.video_frames, 0)
+    # An AAC track 2 is an audio rendition with its own playlist and segments, on the same
+    # timeline.
+    renditions = [m for m in master.media if m.type == "AUDIO"]
+    assert len(renditions) == (1 if sample.audio_frames else 0)
+    for rendition in renditions:
+        audio_url = urljoin(url, rendition.uri)
+        tracks = m3u8.loads(get(audio_url, "application/x-mpegURL").decode(), uri=audio_url)
+        sound = get(urljoin(audio_url, tracks.segment_map[0].uri), "video/mp4") + b"".join(
+            get(urljoin(audio_url, s.uri), "video/mp4") for s in tracks.segments
+        )
+        heard = Decoded(sound, "mp4")
+        assert (heard.audio, heard.video) == (sample.audio_frames, [])
+        # Audio has no composition offsets, so FFmpeg shows its times as they are: the
+        # timeline starts at the stream's earliest frame (here audio, 21 ms before video)
+        # and every audio frame keeps its place on it.
+        origin = min(source.sound[0], source.video[0])
+        assert [round(t * 1000) for t in heard.sound] == [
+            round((t - origin) * 1000) for t in source.sound
+        ]
 
 
 def test_mpeg_ts_segments(frozen: Tuple[Any, KinesisVideoMock]) -> None:
     _, mock = frozen
     seed(mock, H264_AAC)
     url = hls_url(ContainerFormat="MPEG_TS")
-    media_url = urljoin(
-        url, m3u8.loads(get(url, "application/x-mpegURL").decode()).playlists[0].uri
-    )
-    playlist = m3u8.loads(get(media_url, "application/x-mpegURL").decode(), uri=media_url)
-    assert playlist.segment_map == [] and len(playlist.segments) == H264_AAC.clusters
+    master = m3u8.loads(get(url, "application/x-mpegURL").decode(), uri=url)
     video = audio = 0
-    for segment in playlist.segments:
-        body = get(urljoin(media_url, segment.uri), "video/MP2T")
-        assert body[0] == 0x47 and len(body) % 188 == 0  # TS packets
-        decoded = Decoded(body, "mpegts")
-        assert decoded.size == (320, 240)
-        video += len(decoded.video)
-        audio += decoded.audio
+    # The variant (video) and the audio rendition each have TS segments of their own.
+    for uri, size in ((master.playlists[0].uri, (320, 240)), (master.media[0].uri, (0, 0))):
+        media_url = urljoin(url, uri)
+        playlist = m3u8.loads(get(media_url, "application/x-mpegURL").decode(), uri=media_url)
+        assert playlist.segment_map == [] and len(playlist.segments) == H264_AAC.clusters
+        for segment in playlist.segments:
+            body = get(urljoin(media_url, segment.uri), "video/MP2T")
+            assert body[0] == 0x47 and len(body) % 188 == 0  # TS packets
+            decoded = Decoded(body, "mpegts")
+            assert decoded.size == size
+            video += len(decoded.video)
+            audio += decoded.audio
     assert (video, audio) == (H264_AAC.video_frames, H264_AAC.audio_frames)
 
 
@@ -324,3 +344,33 @@ def test_session_in_another_account_of_the_region(recorder: List[str]) -> None:
         # Session URLs are unsigned: the token is found in whichever account holds it.
         assert requests.get(url, timeout=5).status_code == 200
     assert recorder == []
+
+
+def test_dash_has_one_adaptation_set_per_track(frozen: Tuple[Any, KinesisVideoMock]) -> None:
+    _, mock = frozen
+    seed(mock, H264_AAC)
+    url = dash_url()
+    mpd = ET.fromstring(get(url, "application/dash+xml"))
+    ns = {"d": "urn:mpeg:dash:schema:mpd:2011"}
+    sets = mpd.findall(".//d:AdaptationSet", ns)
+    assert [s.get("mimeType") for s in sets] == ["video/mp4", "audio/mp4"]
+    video_rep, audio_rep = (s.find("d:Representation", ns) for s in sets)
+    assert video_rep is not None and audio_rep is not None
+    assert (video_rep.get("width"), video_rep.get("height")) == ("320", "240")
+    assert (audio_rep.get("codecs"), audio_rep.get("audioSamplingRate")) == ("mp4a.40.2", "48000")
+    channels = audio_rep.find("d:AudioChannelConfiguration", ns)
+    assert channels is not None and channels.get("value") == "1"
+    counts = []
+    for adaptation in sets:
+        template = adaptation.find(".//d:SegmentTemplate", ns)
+        assert template is not None
+        number = int(template.get("startNumber") or 0)
+        rows = template.findall(".//d:S", ns)
+        assert len(rows) == H264_AAC.clusters
+        body = get(urljoin(url, template.get("initialization") or ""), "video/mp4")
+        for i in range(len(rows)):
+            media = (template.get("media") or "").replace("$Number$", str(number + i))
+            body += get(urljoin(url, media), "video/mp4")
+        decoded = Decoded(body, "mp4")
+        counts.append((len(decoded.video), decoded.audio))
+    assert counts == [(H264_AAC.video_frames, 0), (0, H264_AAC.audio_frames)]

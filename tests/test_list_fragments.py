@@ -194,3 +194,28 @@ def test_control_plane_host_gives_unknown_operation(kvsmock: KinesisVideoMock) -
         )
     assert e.value.response["Error"]["Code"] == "UnknownOperationException"
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_a_clock_moved_back_still_lists_by_range() -> None:
+    # Server timestamps out of order (the clock went back) make the index scan instead.
+    with freeze_time(START + dt.timedelta(hours=1)) as clock, mock_kinesisvideo() as mock:
+        create_stream()
+        mock.put_media(StreamName="cam", Payload=MJPEG.data, ProducerStartTimestamp=START)
+        clock.move_to(START)
+        mock.put_media(StreamName="cam", Payload=MJPEG.data, ProducerStartTimestamp=START)
+        clock.move_to(START + dt.timedelta(hours=2))
+        selector = {
+            "FragmentSelectorType": "SERVER_TIMESTAMP",
+            "TimestampRange": {
+                "StartTimestamp": START,
+                "EndTimestamp": START + dt.timedelta(minutes=1),
+            },
+        }
+        found = archive_client().list_fragments(StreamName="cam", FragmentSelector=selector)
+        assert [f["ServerTimestamp"] for f in found["Fragments"]] == [START] * 10
+        selector["TimestampRange"] = {
+            "StartTimestamp": START + dt.timedelta(hours=1),
+            "EndTimestamp": START + dt.timedelta(hours=1),
+        }
+        found = archive_client().list_fragments(StreamName="cam", FragmentSelector=selector)
+        assert len(found["Fragments"]) == 10

@@ -24,8 +24,9 @@ def test_viewer_example_plays_hls_and_downloads_a_clip(capsys: pytest.CaptureFix
     runpy.run_path(str(VIEWER), run_name="__main__")
     out = capsys.readouterr().out
     assert "CODECS avc1.64000c,mp4a.40.2" in out
-    assert "media playlist: 4 segments, 4.453 s" in out
-    assert out.count("  segment ") == 4
+    assert "video media playlist: 4 segments, 4.453 s" in out
+    assert "audio media playlist: 4 segments, 4.453 s" in out
+    assert out.count("  segment ") == 8  # 4 of video, 4 of audio
     assert "played by FFmpeg: 60 video frames (320x240), 189 audio frames" in out
     assert "GetClip: video/mp4, " in out
     assert "front-door.mp4): 60 video frames (320x240), 189 audio frames, 4.03 s" in out

@@ -263,3 +263,22 @@ def test_fragment_numbers_are_reproducible_with_a_seed() -> None:
             runs.append(numbers(mock.put_media(StreamName="cam", Payload=MJPEG.data)))
     assert runs[0] == runs[1]
     assert len(set(runs[0])) == 10
+
+
+def test_retention_removes_the_oldest_fragments_and_frees_them() -> None:
+    import sys
+
+    with freeze_time(START) as clock, mock_kinesisvideo() as mock:
+        create_stream(retention=1)
+        mock.put_media(StreamName="cam", Payload=MJPEG.data)  # 10 fragments at START
+        log = fragment_log(mock.state(), mock.state().find_stream("cam"))
+        first = log.fragments[0]
+        clock.tick(1800)
+        mock.put_media(StreamName="cam", Payload=MJPEG.data)  # 10 more, 30 min later
+        clock.tick(1800)  # the first 10 are an hour old: gone on the next ingest
+        mock.put_media(StreamName="cam", Payload=MJPEG.data[: len(MJPEG.data) // 2])
+        stamps = [f.server_timestamp for f in log.fragments]
+        half = dt.timedelta(minutes=30)
+        assert stamps[:10] == [START + half] * 10 and stamps[10:] == [START + 2 * half] * 5
+        assert log.expired_through > 0 and log.buffered == 0
+        assert sys.getrefcount(first) == 2  # only ``first`` (and the call) holds it now

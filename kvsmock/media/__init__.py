@@ -2,8 +2,12 @@
 
 - :func:`put_media` ingests a payload (PutMedia) and returns the acknowledgements;
 - :func:`fragment_log` gives a stream's :class:`FragmentLog` (fragments, tracks) to inspect;
-- :func:`readable`, :func:`start_index`, :func:`get_media_chunks`,
-  :func:`fragment_list_chunks` and :func:`not_found_chunk` serve the read handlers.
+- :func:`stored` (searchable by number and time), :func:`readable`, :func:`start_index`,
+  :func:`get_media_chunks`, :func:`fragment_list_chunks` and :func:`not_found_chunk`
+  serve the read handlers.
+
+- :func:`test_pattern` makes test media (Matroska as a producer writes it), and
+  :mod:`kvsmock.media.camera` a simulated producer on the mock's clock (``mock.camera``).
 
 Importing this package loads no Matroska library; ``ebmlite`` is imported on first use.
 """
@@ -17,6 +21,7 @@ from kvsmock.media.fragments import (
     Fragment,
     FragmentLog,
     MediaState,
+    Stored,
     fragment_list_chunks,
     fragment_log,
     get_media_chunks,
@@ -26,7 +31,9 @@ from kvsmock.media.fragments import (
     read_payload,
     readable,
     start_index,
+    stored,
 )
+from kvsmock.media.pattern import test_pattern
 
 __all__ = [
     "ERROR_NAMES",
@@ -35,6 +42,7 @@ __all__ = [
     "Fragment",
     "FragmentLog",
     "MediaState",
+    "Stored",
     "fragment_list_chunks",
     "fragment_log",
     "get_media_chunks",
@@ -44,4 +52,6 @@ __all__ = [
     "read_payload",
     "readable",
     "start_index",
+    "stored",
+    "test_pattern",
 ]

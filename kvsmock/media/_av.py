@@ -4,23 +4,29 @@ They are the optional extra ``kvsmock[media]``: GetClip, GetImages and the HLS/D
 need them; everything else works without. :func:`require` raises
 :class:`MediaExtraMissing` with the install command when they are absent.
 
-- :func:`demux` reads one fragment (a Matroska chunk) into frames: the Matroska demuxer
-  undoes lacing and reports each frame's track, presentation time and key-frame flag;
 - :func:`fragmented_mp4`, :func:`mpeg_ts` and :func:`plain_mp4` remux fragments with
   FFmpeg's own muxers, copying the frames (no re-encoding): an HLS/DASH session's
-  initialization and media segments, HLS ``getTSFragment`` files, and GetClip's MP4;
-- :func:`decode_video` and :func:`encode_image` serve GetImages.
+  initialization and media segments, HLS ``getTSFragment`` files, and GetClip's MP4.
+  FFmpeg probes a stream's header once (on its first fragment); every fragment's frames
+  are then read from the frame index ingest made (:func:`kvsmock.media._mkv.frame_index`),
+  not demuxed and probed again. Laced blocks, which FFmpeg's demuxer splits, go through it;
+- :func:`track_info` gives each track's kind, picture size, sample rate (DASH, HLS);
+- :func:`frames_at` and :func:`encode_image` serve GetImages;
+- :func:`encode_pattern` encodes the test pattern (libx264 / libx265, AAC).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import struct
+import threading
+from collections import OrderedDict
 from fractions import Fraction
 from typing import (
-    TYPE_CHECKING,
     Any,
     Dict,
+    Generator,
     Iterator,
     List,
     NamedTuple,
@@ -30,9 +36,6 @@ from typing import (
 )
 
 from kvsmock.errors import KvsmockError
-
-if TYPE_CHECKING:
-    import av
 
 INSTALL_HINT = "pip install kvsmock[media]"
 
@@ -64,80 +67,10 @@ def require(operation: str) -> None:
         raise MediaExtraMissing(operation, "Pillow") from e
 
 
-class StreamInfo(NamedTuple):
-    """One track as FFmpeg sees it (``kind`` ``video``/``audio``/other; sizes in pixels)."""
-
-    kind: str
-    codec: str
-    width: int
-    height: int
-    sample_rate: int
-    channels: int
-
-
-class Frame(NamedTuple):
-    """One frame of a fragment: stream index, presentation time and duration (ms)."""
-
-    stream: int
-    pts: int
-    duration: int
-    keyframe: bool
-    data: bytes
-
-
-class Demuxed(NamedTuple):
-    """The tracks and frames (in file order) of one Matroska chunk."""
-
-    streams: List[StreamInfo]
-    frames: List[Frame]
-
-
 def _ms(value: Optional[int], time_base: Any) -> int:
     if value is None or time_base is None:
         return 0
     return round(float(value * time_base) * 1000)
-
-
-def _stream_info(stream: Any) -> StreamInfo:
-    ctx = stream.codec_context
-    kind = str(stream.type)
-    return StreamInfo(
-        kind=kind,
-        codec=str(ctx.name),
-        width=int(getattr(ctx, "width", 0) or 0) if kind == "video" else 0,
-        height=int(getattr(ctx, "height", 0) or 0) if kind == "video" else 0,
-        sample_rate=int(getattr(ctx, "sample_rate", 0) or 0) if kind == "audio" else 0,
-        channels=int(getattr(ctx, "channels", 0) or 0) if kind == "audio" else 0,
-    )
-
-
-def demux(matroska: bytes) -> Demuxed:
-    """Every frame of a Matroska chunk with its track, time (ms) and key-frame flag.
-
-    Raises:
-        MediaDataError: FFmpeg cannot read the chunk.
-    """
-    import av
-
-    try:
-        with av.open(io.BytesIO(matroska), format="matroska") as container:
-            streams = [_stream_info(s) for s in container.streams]
-            frames: List[Frame] = []
-            for packet in container.demux():
-                if packet.size == 0 or packet.pts is None:
-                    continue
-                frames.append(
-                    Frame(
-                        stream=packet.stream.index,
-                        pts=_ms(packet.pts, packet.time_base),
-                        duration=_ms(packet.duration, packet.time_base),
-                        keyframe=bool(packet.is_keyframe),
-                        data=bytes(packet),
-                    )
-                )
-    except av.FFmpegError as e:
-        raise MediaDataError(str(e)) from e
-    return Demuxed(streams, frames)
 
 
 #: Codecs (FFmpeg names) that sessions and clips carry; G.711 and others are left out.
@@ -160,10 +93,21 @@ FRAGMENT_FLAGS = (
 
 
 class Piece(NamedTuple):
-    """One fragment to remux: its Matroska chunk and the shift (ms) onto the output timeline."""
+    """One fragment to remux: the stream header (:class:`kvsmock.media._mkv.Header`), the
+    cluster, its frame index (:func:`kvsmock.media._mkv.frame_index`) and the shift (ms)
+    onto the output timeline."""
 
-    matroska: bytes
+    header: Any
+    cluster: bytes
+    frames: bytes
     shift_ms: int
+
+    @property
+    def matroska(self) -> bytes:
+        """The fragment as a Matroska chunk (header and cluster), as FFmpeg can open it."""
+        from kvsmock.media import _mkv
+
+        return _mkv.chunk(self.header, self.cluster, [])
 
 
 def _decode_times(pts: List[int], delay: int, step: int) -> List[int]:
@@ -181,8 +125,186 @@ def _decode_times(pts: List[int], delay: int, step: int) -> List[int]:
     ]
 
 
-def _mux(pieces: Sequence[Piece], container_format: str, options: Dict[str, str]) -> bytes:
-    """Copy the H.264/H.265/AAC frames of ``pieces`` into one ``container_format`` file."""
+class _Track(NamedTuple):
+    """What FFmpeg found out about one track when it probed a stream header's first fragment."""
+
+    #: FFmpeg's input stream: the template of output streams and decoders.
+    stream: Any
+    #: The packets FFmpeg's demuxer could not date (its reordering depth).
+    delay: int
+    #: The duration FFmpeg gives a frame whose block states none (stream time base).
+    duration: int
+
+
+class _Probe(NamedTuple):
+    """A stream header probed once by FFmpeg: its tracks, and whether the stored blocks give
+    exactly the packets FFmpeg's demuxer gives (no lacing, same times, sizes and flags)."""
+
+    container: Any  # kept open: its streams are the templates
+    tracks: Dict[int, _Track]  # by Matroska TrackNumber
+    exact: bool
+
+
+#: Probed headers kept (least recently used dropped): a stream's header is probed once.
+PROBE_CACHE_SIZE = 64
+_probes: OrderedDict[Any, _Probe] = OrderedDict()
+_probes_lock = threading.Lock()
+
+
+class _Packet(NamedTuple):
+    """One frame as a packet: Matroska track, presentation time and duration (stream time
+    base), key-frame flag, and where its data is in the cluster."""
+
+    track: int
+    pts: int
+    duration: int
+    keyframe: bool
+    offset: int
+    size: int
+
+
+def _block_packets(piece: Piece, tracks: Dict[int, _Track]) -> Optional[List[_Packet]]:
+    """The packets of a fragment read from its frame index, or ``None`` when a block is laced
+    (several frames in one block: FFmpeg's demuxer splits those)."""
+    from kvsmock.media import _mkv
+
+    timecode = _mkv.index_timecode(piece.frames)
+    out: List[_Packet] = []
+    for offset, size, rel, track, flags, duration in _mkv.frames(piece.frames):
+        if flags & _mkv.LACED:
+            return None
+        known = tracks.get(track)
+        if flags & _mkv.HAS_DURATION:
+            length = duration
+        else:
+            length = known.duration if known is not None else 0
+        out.append(_Packet(track, timecode + rel, length, bool(flags & _mkv.KEY), offset, size))
+    return out
+
+
+def _track_numbers(piece: Piece, container: Any) -> List[int]:
+    """The Matroska ``TrackNumber`` of each FFmpeg stream (by index). FFmpeg makes one stream
+    per ``TrackEntry`` in order; if it made another count, streams get negative numbers
+    (then no block matches them and FFmpeg's demuxer reads every fragment)."""
+    numbers = [t.number for t in piece.header.tracks]
+    if len(numbers) != len(container.streams):
+        return [-1 - i for i in range(len(container.streams))]
+    return numbers
+
+
+def _probe(piece: Piece) -> _Probe:
+    """FFmpeg's view of the piece's stream header, probed on its first use (cached)."""
+    import av
+
+    with _probes_lock:
+        found = _probes.get(piece.header)
+        if found is not None:
+            _probes.move_to_end(piece.header)
+            return found
+    from kvsmock.media import _mkv
+
+    try:
+        container: Any = av.open(io.BytesIO(piece.matroska), format="matroska")
+        packets = [p for p in container.demux() if p.size and p.pts is not None]
+    except av.FFmpegError as e:
+        raise MediaDataError(str(e)) from e
+    tracks: Dict[int, _Track] = {}
+    index = list(_mkv.frames(piece.frames))
+    numbers = _track_numbers(piece, container)
+    for stream in container.streams:
+        number = numbers[stream.index]
+        mine = [p for p in packets if p.stream.index == stream.index]
+        delay = next((i for i, p in enumerate(mine) if p.dts is not None), len(mine))
+        # The duration FFmpeg gives a frame whose block states none: from DefaultDuration
+        # or, without one, what FFmpeg derives (AAC: 1024 samples at the sample rate).
+        blocks = [flags for _, _, _, track, flags, _ in index if track == number]
+        duration = next(
+            (
+                int(p.duration or 0)
+                for p, flags in zip(mine, blocks)
+                if not flags & _mkv.HAS_DURATION
+            ),
+            0,
+        )
+        tracks[number] = _Track(stream, delay, duration)
+    built = _block_packets(piece, tracks)
+    demuxed = [
+        (numbers[p.stream.index], int(p.pts or 0), int(p.duration or 0), p.is_keyframe, p.size)
+        for p in packets
+    ]
+    exact = built is not None and demuxed == [
+        (b.track, b.pts, b.duration, b.keyframe, b.size) for b in built
+    ]
+    probe = _Probe(container, tracks, exact)
+    with _probes_lock:
+        _probes[piece.header] = probe
+        while len(_probes) > PROBE_CACHE_SIZE:
+            _probes.popitem(last=False)
+    return probe
+
+
+def _demuxed_packets(piece: Piece) -> Iterator[Tuple[Any, int]]:
+    """``(packet, Matroska track)`` of a fragment as FFmpeg's demuxer reads it (laced blocks,
+    or a header whose blocks FFmpeg reads differently)."""
+    import av
+
+    with av.open(io.BytesIO(piece.matroska), format="matroska") as source:
+        numbers = _track_numbers(piece, source)
+        for packet in source.demux():
+            if packet.size and packet.pts is not None:
+                yield packet, numbers[packet.stream.index]
+
+
+def _piece_packets(piece: Piece, probe: _Probe, kept: Dict[int, Any]) -> List[Tuple[Any, int]]:
+    """``(av.Packet, Matroska track)`` of a fragment's frames of the ``kept`` tracks, in file
+    order, with presentation and decode times shifted onto the output timeline."""
+    import av
+
+    built = _block_packets(piece, probe.tracks) if probe.exact else None
+    packets: List[Tuple[Any, int]] = []
+    delays = {track: t.delay for track, t in probe.tracks.items()}
+    if built is None:
+        packets = [(p, t) for p, t in _demuxed_packets(piece) if t in kept]
+        for track in kept:
+            mine = [p for p, t in packets if t == track]
+            delays[track] = next((i for i, p in enumerate(mine) if p.dts is not None), len(mine))
+    else:
+        view: Any = memoryview(piece.cluster)
+        time_bases = {track: probe.tracks[track].stream.time_base for track in kept}
+        for b in built:
+            if b.track not in kept:
+                continue
+            packet = av.Packet(view[b.offset : b.offset + b.size])
+            packet.time_base = time_bases[b.track]
+            packet.pts = b.pts
+            packet.duration = b.duration
+            packet.is_keyframe = b.keyframe
+            packets.append((packet, b.track))
+    for track in kept:
+        mine = [p for p, t in packets if t == track]
+        if not mine:
+            continue
+        shift = round(Fraction(piece.shift_ms, 1000) / mine[0].time_base)
+        step = int(mine[0].duration or 0) or 1
+        pts = [int(p.pts) for p in mine]
+        for packet, dts in zip(mine, _decode_times(pts, delays.get(track, 0), step)):
+            packet.pts, packet.dts = int(packet.pts) + shift, dts + shift
+    return packets
+
+
+def _mux(
+    pieces: Sequence[Piece],
+    container_format: str,
+    options: Dict[str, str],
+    track: Optional[int] = None,
+) -> bytes:
+    """Copy the H.264/H.265/AAC frames of ``pieces`` (of one Matroska ``track``, or of all)
+    into one ``container_format`` file.
+
+    Each stream header is probed by FFmpeg once (:func:`_probe`); the frames of every
+    fragment are then read from its frame index, not demuxed again, and FFmpeg's muxer
+    writes them. Fragments with laced blocks go through FFmpeg's demuxer.
+    """
     import av
 
     out = io.BytesIO()
@@ -190,36 +312,21 @@ def _mux(pieces: Sequence[Piece], container_format: str, options: Dict[str, str]
         with av.open(out, "w", format=container_format, options=options) as target:
             mapping: Dict[int, Any] = {}
             for piece in pieces:
-                with av.open(io.BytesIO(piece.matroska), format="matroska") as source:
-                    if not mapping:
-                        for stream in source.streams:
-                            if stream.codec_context.name in KEPT_CODECS:
-                                copy = target.add_stream_from_template(stream)
-                                if stream.codec_context.name == "hevc":
-                                    copy.codec_tag = "hvc1"  # as the playlist's CODECS says
-                                mapping[stream.index] = copy
-                    ordered = [
-                        p
-                        for p in source.demux()
-                        if p.size and p.pts is not None and p.stream.index in mapping
-                    ]
-                    times: Dict[int, Tuple[int, int]] = {}
-                    for index in mapping:
-                        packets = [p for p in ordered if p.stream.index == index]
-                        if not packets:
+                probe = _probe(piece)
+                if not mapping:
+                    for number, info in probe.tracks.items():
+                        if track is not None and number != track:
                             continue
-                        shift = round(Fraction(piece.shift_ms, 1000) / packets[0].time_base)
-                        delay = next(
-                            (i for i, p in enumerate(packets) if p.dts is not None), len(packets)
-                        )
-                        step = int(packets[0].duration or 0) or 1
-                        pts = [int(p.pts) for p in packets]
-                        for packet, dts in zip(packets, _decode_times(pts, delay, step)):
-                            times[id(packet)] = (int(packet.pts) + shift, dts + shift)
-                    for packet in ordered:
-                        packet.pts, packet.dts = times[id(packet)]
-                        packet.stream = mapping[packet.stream.index]
-                        target.mux(packet)
+                        if info.stream.codec_context.name in KEPT_CODECS:
+                            copy = target.add_stream_from_template(info.stream)
+                            if info.stream.codec_context.name == "hevc":
+                                copy.codec_tag = "hvc1"  # as the playlist's CODECS says
+                            mapping[number] = copy
+                    if not mapping:
+                        raise MediaDataError(f"the fragment has no track {track}")
+                for packet, number in _piece_packets(piece, probe, mapping):
+                    packet.stream = mapping[number]
+                    target.mux(packet)
     except av.FFmpegError as e:
         raise MediaDataError(str(e)) from e
     return out.getvalue()
@@ -238,8 +345,9 @@ def top_level_boxes(data: bytes) -> Iterator[Tuple[bytes, bytes]]:
         position += size
 
 
-def fragmented_mp4(piece: Piece, sequence: int) -> Tuple[bytes, bytes]:
-    """One fragment as ``(initialization segment, media segment)`` of fragmented MP4.
+def fragmented_mp4(piece: Piece, sequence: int, track: Optional[int] = None) -> Tuple[bytes, bytes]:
+    """One fragment (one Matroska ``track`` of it, or all) as ``(initialization segment,
+    media segment)`` of fragmented MP4.
 
     FFmpeg's mp4 muxer writes ``ftyp`` + ``moov`` + one ``moof`` + ``mdat``
     (:data:`FRAGMENT_FLAGS`), the ``moof`` numbered ``sequence`` and its ``tfdt`` on the
@@ -251,18 +359,19 @@ def fragmented_mp4(piece: Piece, sequence: int) -> Tuple[bytes, bytes]:
     options = {"movflags": FRAGMENT_FLAGS, "fragment_index": str(sequence)}
     init: List[bytes] = []
     media: List[bytes] = []
-    for kind, box in top_level_boxes(_mux([piece], "mp4", options)):
+    for kind, box in top_level_boxes(_mux([piece], "mp4", options, track)):
         (init if kind in (b"ftyp", b"moov") else media).append(box)
     return b"".join(init), b"".join(media)
 
 
-def mpeg_ts(piece: Piece) -> bytes:
-    """One fragment as an MPEG-TS file, timestamps kept on the shifted timeline.
+def mpeg_ts(piece: Piece, track: Optional[int] = None) -> bytes:
+    """One fragment (one Matroska ``track`` of it, or all) as an MPEG-TS file, timestamps
+    kept on the shifted timeline.
 
     Raises:
         MediaDataError: FFmpeg cannot read or write the frames.
     """
-    return _mux([piece], "mpegts", {"mpegts_copyts": "1"})
+    return _mux([piece], "mpegts", {"mpegts_copyts": "1"}, track)
 
 
 def plain_mp4(pieces: Sequence[Piece]) -> bytes:
@@ -274,26 +383,108 @@ def plain_mp4(pieces: Sequence[Piece]) -> bytes:
     return _mux(pieces, "mp4", {})
 
 
-def decode_video(matroska: bytes) -> List[Tuple[int, Any]]:
-    """The decoded frames of a chunk's first video track: ``(pts in ms, av.VideoFrame)``.
+class TrackInfo(NamedTuple):
+    """One track as FFmpeg sees it: ``kind`` (``video``, ``audio``, ...), FFmpeg's codec
+    name, picture size (pixels) or sample rate (Hz) and channels."""
+
+    kind: str
+    codec: str
+    width: int
+    height: int
+    sample_rate: int
+    channels: int
+
+
+def track_info(piece: Piece) -> Dict[int, TrackInfo]:
+    """FFmpeg's view of each track of the piece's stream header, by Matroska TrackNumber.
 
     Raises:
-        MediaDataError: there is no video track or FFmpeg cannot decode it.
+        MediaDataError: FFmpeg cannot read the fragment.
+    """
+    found: Dict[int, TrackInfo] = {}
+    for number, track in _probe(piece).tracks.items():
+        ctx: Any = track.stream.codec_context
+        kind = str(track.stream.type)
+        video = kind == "video"
+        found[number] = TrackInfo(
+            kind=kind,
+            codec=str(ctx.name),
+            width=int(ctx.width or 0) if video else 0,
+            height=int(ctx.height or 0) if video else 0,
+            sample_rate=int(ctx.sample_rate or 0) if kind == "audio" else 0,
+            channels=int(ctx.channels or 0) if kind == "audio" else 0,
+        )
+    return found
+
+
+def _decoded(piece: Piece) -> Iterator[Tuple[int, Any]]:
+    """``(pts in ms, av.VideoFrame)`` of the piece's first video track in presentation order,
+    decoded lazily (stop iterating to stop decoding).
+
+    The frames come from the frame index into a decoder set up from the probed stream, so
+    the fragment is not opened and probed again (FFmpeg's demuxer reads laced fragments).
     """
     import av
 
-    try:
-        with av.open(io.BytesIO(matroska), format="matroska") as container:
-            if not container.streams.video:
-                raise MediaDataError("the fragment has no video track")
+    probe = _probe(piece)
+    video = [(n, t) for n, t in probe.tracks.items() if t.stream.type == "video"]
+    if not video:
+        return
+    number, track = video[0]
+    built = _block_packets(piece, probe.tracks) if probe.exact else None
+    if built is None:
+        with av.open(io.BytesIO(piece.matroska), format="matroska") as container:
             stream = container.streams.video[0]
-            frames: List[Tuple[int, av.VideoFrame]] = []
             for frame in container.decode(stream):
                 if frame.pts is not None:
-                    frames.append((_ms(frame.pts, frame.time_base), frame))
-    except av.FFmpegError as e:
-        raise MediaDataError(str(e)) from e
-    return frames
+                    yield _ms(frame.pts, frame.time_base), frame
+        return
+    template = track.stream.codec_context
+    decoder: Any = av.CodecContext.create(template.name, "r")
+    decoder.extradata = template.extradata
+    time_base = track.stream.time_base
+    view: Any = memoryview(piece.cluster)
+    packets: List[Any] = []
+    for b in built:
+        if b.track == number:
+            packet = av.Packet(view[b.offset : b.offset + b.size])
+            packet.time_base = time_base
+            packet.pts = b.pts
+            packet.dts = b.pts
+            packet.is_keyframe = b.keyframe
+            packets.append(packet)
+    for packet in [*packets, None]:
+        for frame in decoder.decode(packet):
+            if frame.pts is not None:
+                yield _ms(frame.pts, time_base), frame
+
+
+def frames_at(piece: Piece, wanted: Sequence[int]) -> Generator[Any, None, None]:
+    """For each time of ``wanted`` (ascending, ms on the fragment's own timeline), the frame
+    of its first video track shown then: the last one that starts at or before it, else the
+    first one. Yields nothing more (the caller's ``next`` gives ``None``) when the fragment
+    has no video track or FFmpeg cannot decode it.
+
+    Frames are decoded in order and dropped as soon as a later one is shown, and decoding
+    stops after the frame of the last wanted time: at most two decoded frames are alive.
+    """
+    import av
+
+    position = 0
+    try:
+        previous: Any = None
+        for pts, frame in _decoded(piece):
+            while position < len(wanted) and pts > wanted[position]:
+                yield previous if previous is not None else frame
+                position += 1
+            if position == len(wanted):
+                return
+            previous = frame
+        while previous is not None and position < len(wanted):
+            yield previous
+            position += 1
+    except (av.FFmpegError, MediaDataError):
+        return
 
 
 def scaled_size(
@@ -320,7 +511,130 @@ def encode_image(
         image = image.resize(size)
     out = io.BytesIO()
     if image_format == "JPEG":
-        image.convert("RGB").save(out, format="JPEG", quality=quality)
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+        rgb.save(out, format="JPEG", quality=quality)
     else:
         image.save(out, format="PNG")
     return out.getvalue()
+
+
+# -- test media ---------------------------------------------------------------------------
+
+#: Audio of the test pattern: a 440 Hz tone, mono, at this sample rate (Hz).
+AUDIO_SAMPLE_RATE = 48000
+TONE_HZ = 440
+
+
+def _encoder_options(encoder: str, gop: int) -> Dict[str, str]:
+    """Fixed GOPs (a key frame every ``gop`` frames, no scene-cut key frames), fast."""
+    if encoder == "libx264":
+        return {
+            "preset": "ultrafast",
+            "g": str(gop),
+            "keyint_min": str(gop),
+            "sc_threshold": "0",
+        }
+    return {
+        "preset": "ultrafast",
+        "x265-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:log-level=none",
+    }
+
+
+def _cluster_options(gop: int, fps: int, audio: bool) -> Dict[str, str]:
+    """Options that make FFmpeg's Matroska muxer start one cluster per GOP.
+
+    The muxer starts a cluster at a video key frame once the cluster holds 4 KiB, or at
+    any packet past ``cluster_time_limit`` (ms). AAC alone passes 4 KiB within half a second,
+    so with audio the key frames start the clusters; without, small pictures may not reach
+    it, and a limit half a frame short of the GOP ends each cluster at the next key frame.
+    (Its DASH mode, a cluster per key frame, takes one track only.)
+    """
+    gop_ms = gop * 1000 // fps
+    limit = gop_ms * 4 if audio else gop_ms - 500 // fps
+    return {"cluster_time_limit": str(limit), "cluster_size_limit": str(1 << 30)}
+
+
+def _video_frame(av: Any, index: int, width: int, height: int) -> Any:
+    """Frame ``index`` of the pattern: a luma ramp scrolling 4 pixels a frame over colour bars."""
+    frame = av.VideoFrame(width, height, "yuv420p")
+    ramp = bytes((x * 255 // max(1, width - 1)) for x in range(width))
+    shift = (index * 4) % width
+    luma, cb, cr = frame.planes
+    row = ramp[shift:] + ramp[:shift]
+    luma.update((row + bytes(luma.line_size - width)) * height)
+    half = (width + 1) // 2
+    bars = [(90, 240), (54, 34), (240, 110), (128, 128)]  # blue-ish, green, red, grey
+    for plane, which in ((cb, 0), (cr, 1)):
+        line = b"".join(bytes([bars[x * len(bars) // half][which]]) for x in range(half)) + bytes(
+            plane.line_size - half
+        )
+        plane.update(line * ((height + 1) // 2))
+    frame.pts = index
+    return frame
+
+
+def encode_pattern(
+    *, frames: int, fps: int, width: int, height: int, encoder: str, gop: int, audio: bool
+) -> bytes:
+    """``frames`` of the moving test pattern encoded by ``encoder`` (libx264 / libx265) with
+    a key frame every ``gop`` frames (and a 440 Hz AAC tone with ``audio``), muxed by
+    FFmpeg's Matroska muxer one cluster per GOP (:func:`kvsmock.media.test_pattern`)."""
+    import av
+
+    out = io.BytesIO()
+    options = _cluster_options(gop, fps, audio)
+    with av.open(out, "w", format="matroska", options=options) as container:
+        video: Any = container.add_stream(encoder, rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.codec_context.gop_size = gop
+        video.options = _encoder_options(encoder, gop)
+        tone = _Tone(av, container, frames / fps) if audio else None
+        for index in range(frames):
+            frame = _video_frame(av, index, width, height)
+            frame.time_base = Fraction(1, fps)
+            container.mux(video.encode(frame))
+            if tone is not None:
+                tone.encode_until((index + 1) / fps)
+        container.mux(video.encode(None))
+        if tone is not None:
+            tone.finish()
+    return out.getvalue()
+
+
+class _Tone:
+    """A 440 Hz tone through FFmpeg's AAC encoder, 1024 samples a frame, encoded as the
+    video advances so that the muxer interleaves the tracks as a camera would."""
+
+    FRAME = 1024
+
+    def __init__(self, av: Any, container: Any, seconds: float) -> None:
+        rate = AUDIO_SAMPLE_RATE
+        self.av = av
+        self.container = container
+        self.stream: Any = container.add_stream("aac", rate=rate)
+        self.stream.layout = "mono"
+        self.stream.format = "fltp"
+        period = [0.25 * math.sin(2 * math.pi * TONE_HZ * i / rate) for i in range(rate // 40)]
+        one = struct.pack(f"<{len(period)}f", *period)  # 1/40 s: a whole number of periods
+        self.total = int(seconds * rate)
+        self.samples = (one * (self.total // len(period) + 1))[: self.total * 4]
+        self.position = 0
+
+    def encode_until(self, seconds: float) -> None:
+        """Encode the tone's frames that start before ``seconds``."""
+        end = min(self.total, int(seconds * AUDIO_SAMPLE_RATE))
+        while self.position < end:
+            start = self.position
+            chunk = self.samples[start * 4 : (start + self.FRAME) * 4]
+            frame = self.av.AudioFrame(format="fltp", layout="mono", samples=len(chunk) // 4)
+            frame.planes[0].update(chunk)
+            frame.sample_rate = AUDIO_SAMPLE_RATE
+            frame.pts = start
+            frame.time_base = Fraction(1, AUDIO_SAMPLE_RATE)
+            self.container.mux(self.stream.encode(frame))
+            self.position += len(chunk) // 4
+
+    def finish(self) -> None:
+        """Encode what is left and flush the encoder."""
+        self.encode_until(self.total / AUDIO_SAMPLE_RATE)
+        self.container.mux(self.stream.encode(None))

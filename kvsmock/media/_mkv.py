@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import io
 import struct
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import ebmlite
 from ebmlite import decoding, encoding
@@ -71,13 +71,69 @@ class Block(NamedTuple):
     """One frame: its track, its timecode relative to the cluster, and whether it is a key frame.
 
     ``timecode`` and ``duration`` are in ``TimecodeScale`` units (``duration`` only when a
-    ``BlockGroup`` gives a ``BlockDuration``).
+    ``BlockGroup`` gives a ``BlockDuration``). ``offset`` and ``size`` locate the frame data
+    in the cluster's bytes; ``laced`` blocks hold several frames there.
     """
 
     track: int
     timecode: int
     keyframe: bool
     duration: Optional[int]
+    offset: int = 0
+    size: int = 0
+    laced: bool = False
+
+
+#: One entry of a packed frame index (:func:`frame_index`): data offset and size in the
+#: cluster, timecode relative to the cluster, track number, flags (:data:`KEY`,
+#: :data:`LACED`, :data:`HAS_DURATION`), ``BlockDuration``.
+_FRAME = struct.Struct("<IIhBBI")
+KEY, LACED, HAS_DURATION = 1, 2, 4
+
+
+_TIMECODE = struct.Struct("<q")
+
+
+def frame_index(timecode: int, blocks: Sequence[Block]) -> bytes:
+    """A cluster's timecode and blocks packed at 16 bytes a block (what remuxing needs to
+    find and date the frames without parsing the cluster again)."""
+    return index_prefix(timecode) + b"".join(
+        _FRAME.pack(
+            b.offset,
+            b.size,
+            b.timecode,
+            b.track,
+            (KEY if b.keyframe else 0)
+            | (LACED if b.laced else 0)
+            | (HAS_DURATION if b.duration is not None else 0),
+            b.duration or 0,
+        )
+        for b in blocks
+    )
+
+
+def index_prefix(timecode: int) -> bytes:
+    """The first bytes of a :func:`frame_index`: the cluster timecode."""
+    return _TIMECODE.pack(timecode)
+
+
+def index_timecode(index: bytes) -> int:
+    """The cluster timecode (``TimecodeScale`` units) of a :func:`frame_index`."""
+    return int(_TIMECODE.unpack_from(index)[0])
+
+
+def first_frame_ms(header: Header, index: bytes) -> Optional[int]:
+    """The earliest frame time of a :func:`frame_index` in milliseconds (``None``: no frames),
+    rounded as FFmpeg's times are."""
+    if len(index) <= _TIMECODE.size:
+        return None
+    first = index_timecode(index) + min(entry[2] for entry in frames(index))
+    return round(first * header.timecode_scale / 1_000_000)
+
+
+def frames(index: bytes) -> Iterator[Tuple[int, int, int, int, int, int]]:
+    """``(offset, size, timecode, track, flags, duration)`` of each block of a frame index."""
+    return _FRAME.iter_unpack(memoryview(index)[_TIMECODE.size :])
 
 
 class Cluster(NamedTuple):
@@ -142,42 +198,78 @@ def _track(entry: Any) -> Track:
     )
 
 
-def _block_fields(payload: bytes) -> Tuple[int, int, int]:
-    """``(track number, relative timecode, flags)`` from the start of a (Simple)Block."""
-    length, first = decoding.decodeIntLength(payload[0])
-    track = first
-    for byte in payload[1:length]:
-        track = (track << 8) | byte
-    rel, flags = struct.unpack(">hB", payload[length : length + 3])
-    return track, rel, flags
+def _children(data: bytes, start: int, end: int) -> Iterator[Tuple[int, int, int]]:
+    """``(element id, payload start, payload end)`` of the elements in ``data[start:end]``.
+
+    The children of a cluster, read with ebmlite's VINT decoders but without building an
+    element object each (a cluster holds a block per frame: this walk is most of ingest).
+
+    Raises:
+        OSError: an element id longer than 4 bytes (ebmlite's error).
+        ValueError: an element of unknown size, or one that runs past ``end``.
+    """
+    position = start
+    while position < end:
+        id_length, _ = decoding.decodeIDLength(data[position])
+        element = int.from_bytes(data[position : position + id_length], "big")
+        position += id_length
+        size_length, size = decoding.decodeIntLength(data[position])
+        if size_length > 1:
+            size = int.from_bytes(data[position : position + size_length], "big") & (
+                (1 << (7 * size_length)) - 1
+            )
+        if size == (1 << (7 * size_length)) - 1:
+            raise ValueError("an element of unknown size inside a cluster")
+        position += size_length
+        if position + size > end:
+            raise ValueError("a cluster element runs past the end of its cluster")
+        yield element, position, position + size
+        position += size
+
+
+def _block_fields(data: bytes, start: int) -> Tuple[int, int, int, int]:
+    """``(track number, relative timecode, flags, frame data offset)`` of the (Simple)Block
+    whose payload starts at ``start`` in ``data`` (the offset is absolute)."""
+    length, track = decoding.decodeIntLength(data[start])
+    if length > 1:
+        track = int.from_bytes(data[start : start + length], "big") & ((1 << (7 * length)) - 1)
+    rel, flags = struct.unpack_from(">hB", data, start + length)
+    return track, rel, flags, start + length + 3
+
+
+def _laced(flags: int) -> bool:
+    return bool(flags & 0x06)
 
 
 def _cluster(el: Any, data: bytes) -> Cluster:
+    base = int(el.offset)
     timecode: Optional[int] = None
     blocks: List[Block] = []
     end = _end(el)
-    for child in el:
-        if _end(child) > end:
-            raise ValueError("a cluster element runs past the end of its cluster")
-        if child.id == TIMECODE_ID:
-            timecode = int(child.value)
-        elif child.id == SIMPLE_BLOCK_ID:
-            track, rel, flags = _block_fields(bytes(child.value))
-            blocks.append(Block(track, rel, bool(flags & 0x80), None))
-        elif child.id == BLOCK_GROUP_ID:
-            fields: Optional[Tuple[int, int, int]] = None
+    append = blocks.append
+    for element, start, stop in _children(data, int(el.payloadOffset), end):
+        if element == SIMPLE_BLOCK_ID:
+            track, rel, flags, at = _block_fields(data, start)
+            append(Block(track, rel, bool(flags & 0x80), None, at - base, stop - at, _laced(flags)))
+        elif element == TIMECODE_ID:
+            timecode = int.from_bytes(data[start:stop], "big")
+        elif element == BLOCK_GROUP_ID:
+            fields: Optional[Tuple[int, int, int, int]] = None
+            block_end = 0
             duration: Optional[int] = None
             keyframe = True
-            for part in child:
-                if part.id == BLOCK_ID:
-                    fields = _block_fields(bytes(part.value))
-                elif part.id == BLOCK_DURATION_ID:
-                    duration = int(part.value)
-                elif part.id == REFERENCE_BLOCK_ID:
+            for part, part_start, part_stop in _children(data, start, stop):
+                if part == BLOCK_ID:
+                    fields = _block_fields(data, part_start)
+                    block_end = part_stop
+                elif part == BLOCK_DURATION_ID:
+                    duration = int.from_bytes(data[part_start:part_stop], "big")
+                elif part == REFERENCE_BLOCK_ID:
                     keyframe = False
             if fields is None:
                 raise ValueError("a BlockGroup without a Block")
-            blocks.append(Block(fields[0], fields[1], keyframe, duration))
+            track, rel, flags, at = fields
+            append(Block(track, rel, keyframe, duration, at - base, block_end - at, _laced(flags)))
     if timecode is None:
         raise ValueError("a cluster without a Timecode element")
     return Cluster(timecode, data[el.offset : end], tuple(blocks), b"")
@@ -256,6 +348,46 @@ def parse(data: bytes) -> Parsed:
     except _DECODE_ERRORS as e:
         return _stop(header, clusters, "invalid", f"The payload is not valid Matroska ({e}).")
     return Parsed(header, clusters, None)
+
+
+def cluster_body(data: bytes) -> bytes:
+    """The children of a payload's first cluster except its ``Timecode`` (its blocks), as
+    stored: what :func:`cluster` puts under another timecode.
+
+    Raises:
+        ValueError: the payload has no cluster.
+    """
+    doc = schema().load(io.BytesIO(data), headers=True)
+    for top in doc:
+        if top.id != SEGMENT_ID:
+            continue
+        for el in top:
+            if el.id == CLUSTER_ID:
+                return b"".join(
+                    data[child.offset : _end(child)] for child in el if child.id != TIMECODE_ID
+                )
+    raise ValueError("the payload has no cluster")
+
+
+def cluster(timecode: int, body: bytes) -> bytes:
+    """A cluster at ``timecode`` (``TimecodeScale`` units) holding ``body``; its size and its
+    ``Timecode`` are written with 8 bytes, so the body sits at the same offset whatever the
+    timecode."""
+    timecode_element = (
+        bytes(encoding.encodeId(TIMECODE_ID))
+        + bytes(encoding.encodeSize(8, 1))
+        + bytes(encoding.encodeUInt(timecode, 8))
+    )
+    content = timecode_element + body
+    return (
+        bytes(encoding.encodeId(CLUSTER_ID)) + bytes(encoding.encodeSize(len(content), 8)) + content
+    )
+
+
+def header_bytes(header: Header) -> bytes:
+    """The EBML header, an unknown-size segment, ``Info`` and ``Tracks``: what precedes the
+    first cluster of a payload."""
+    return header.ebml + _segment_start() + header.info + header.tracks_raw
 
 
 def tags(pairs: Sequence[Tuple[str, str]]) -> bytes:

@@ -32,7 +32,7 @@ from kvsmock.errors import ServiceError
 from kvsmock.media._av import MediaDataError as MediaDataError
 from kvsmock.media._av import MediaExtraMissing as MediaExtraMissing
 from kvsmock.media._av import require as require
-from kvsmock.media.fragments import Fragment, media_state, readable
+from kvsmock.media.fragments import MAX_FRAGMENT_MILLIS, Fragment, Stored, media_state, stored
 
 if TYPE_CHECKING:
     from kvsmock.media._av import Piece
@@ -67,6 +67,8 @@ DASH_TIMESCALE = 1000
 #: ON_DISCONTINUITY: a gap or overlap larger than this between fragments is a discontinuity.
 DISCONTINUITY_TOLERANCE_MS = 50
 NO_FRAGMENTS = "No fragments found in the stream for the streaming request."
+#: ON_DEMAND sessions whose fragment list a stream keeps at once (the oldest is dropped).
+SESSION_CACHE_SIZE = 16
 
 
 # -- codecs --------------------------------------------------------------------------------
@@ -123,23 +125,36 @@ def check_codecs(fragment: Fragment, *, allow_g711: bool, allow_audio_only: bool
             )
 
 
+def served_tracks(fragment: Fragment) -> List[Any]:
+    """The tracks a session or clip carries (H.264 / H.265 video, AAC audio), by number."""
+    return [
+        t
+        for _, t in sorted(_tracks(fragment).items())
+        if t.codec_id in VIDEO_CODECS or (t.codec_id or "").startswith(AAC)
+    ]
+
+
+def track_codec(track: Any) -> str:
+    """The RFC 6381 codec of one track (``avc1.42c00c``, ``hvc1.1.6.L93.B0``, ``mp4a.40.2``),
+    from its ``CodecPrivate``; ``""`` when it cannot say."""
+    private = track.codec_private or b""
+    fourcc = VIDEO_CODECS.get(track.codec_id or "")
+    if fourcc == "avc1" and len(private) >= 4:
+        return f"avc1.{private[1:4].hex()}"
+    if fourcc == "hvc1" and len(private) >= 13:
+        space = "ABC"[(private[1] >> 6) - 1] if private[1] >> 6 else ""
+        compat = int.from_bytes(private[2:6], "big")
+        reverse = int(f"{compat:032b}"[::-1], 2)
+        tier = "H" if private[1] & 0x20 else "L"
+        return f"hvc1.{space}{private[1] & 0x1F}.{reverse:X}.{tier}{private[12]}.B0"
+    if (track.codec_id or "").startswith(AAC) and private:
+        return f"mp4a.40.{private[0] >> 3}"
+    return ""
+
+
 def codecs_string(fragment: Fragment) -> str:
     """The RFC 6381 ``CODECS`` value of a fragment's tracks (``avc1.42c00c,mp4a.40.2``)."""
-    names: List[str] = []
-    for _, track in sorted(_tracks(fragment).items()):
-        private = track.codec_private or b""
-        fourcc = VIDEO_CODECS.get(track.codec_id or "")
-        if fourcc == "avc1" and len(private) >= 4:
-            names.append(f"avc1.{private[1:4].hex()}")
-        elif fourcc == "hvc1" and len(private) >= 13:
-            space = "ABC"[(private[1] >> 6) - 1] if private[1] >> 6 else ""
-            compat = int.from_bytes(private[2:6], "big")
-            reverse = int(f"{compat:032b}"[::-1], 2)
-            tier = "H" if private[1] & 0x20 else "L"
-            names.append(f"hvc1.{space}{private[1] & 0x1F}.{reverse:X}.{tier}{private[12]}.B0")
-        elif (track.codec_id or "").startswith(AAC) and private:
-            names.append(f"mp4a.40.{private[0] >> 3}")
-    return ",".join(names)
+    return ",".join(c for c in (track_codec(t) for t in served_tracks(fragment)) if c)
 
 
 # -- selection -----------------------------------------------------------------------------
@@ -152,25 +167,60 @@ def _stamp(fragment: Fragment, selector_type: str) -> _dt.datetime:
 
 
 def in_range(
-    fragments: Sequence[Fragment],
+    stored: Stored,
     selector_type: str,
     start: Optional[_dt.datetime],
     end: Optional[_dt.datetime],
+    *,
+    first: Optional[int] = None,
+    last: Optional[int] = None,
 ) -> List[Fragment]:
-    """The fragments that start in ``[start, end]``, oldest first.
+    """The fragments that start in ``[start, end]``, oldest first (only the ``first`` or the
+    ``last`` n of them when given).
 
     With PRODUCER_TIMESTAMP, fragments with the same start timestamp are deduplicated: the
     one with the largest fragment number stays (API_reader_GetHLSStreamingSessionURL.html).
+    With ordered timestamps this costs O(log n) plus the fragments returned.
     """
-    chosen: Dict[Any, Fragment] = {}
-    for f in fragments:
-        t = _stamp(f, selector_type)
-        if (start is not None and t < start) or (end is not None and t > end):
+    producer = selector_type == "PRODUCER_TIMESTAMP"
+    bounds = stored.bounds(selector_type, start, end)
+    if bounds is None:
+        chosen: Dict[Any, Fragment] = {}
+        for f in stored.between(selector_type, start, end):
+            key: Any = f.producer_timestamp if producer else f.number_value
+            if key not in chosen or chosen[key].number_value < f.number_value:
+                chosen[key] = f
+        found = sorted(chosen.values(), key=lambda f: (_stamp(f, selector_type), f.number_value))
+        if first is not None:
+            return found[:first]
+        return found[-last:] if last is not None else found
+    lo, hi = bounds
+    fragments = stored.fragments
+    if not producer:
+        if first is not None:
+            hi = min(hi, lo + first)
+        elif last is not None:
+            lo = max(lo, hi - last)
+        return list(fragments[lo:hi])
+    # Ordered producer timestamps: equal ones are neighbours, the last of them stays.
+    out: List[Fragment] = []
+    if last is None:
+        for i in range(lo, hi):
+            f = fragments[i]
+            if i + 1 < hi and fragments[i + 1].producer_timestamp == f.producer_timestamp:
+                continue
+            if first is not None and len(out) == first:
+                break
+            out.append(f)
+        return out
+    for i in range(hi - 1, lo - 1, -1):
+        f = fragments[i]
+        if out and out[-1].producer_timestamp == f.producer_timestamp:
             continue
-        key: Any = t if selector_type == "PRODUCER_TIMESTAMP" else f.number_value
-        if key not in chosen or chosen[key].number_value < f.number_value:
-            chosen[key] = f
-    return sorted(chosen.values(), key=lambda f: (_stamp(f, selector_type), f.number_value))
+        if len(out) == last:
+            break
+        out.append(f)
+    return out[::-1]
 
 
 def check_range(
@@ -296,12 +346,11 @@ def create_session(
     )
     default_limit = DEFAULT_ON_DEMAND_FRAGMENTS if mode == "ON_DEMAND" else DEFAULT_LIVE_FRAGMENTS
     limit = int(params.get(limit_name, default_limit))
-    stored = readable(store, stream, now, archived=True)
+    found = stored(store, stream, now, archived=True)
     if mode == "LIVE":
-        recent = [f for f in stored if now - f.server_timestamp <= LIVE_WINDOW]
-        chosen = in_range(recent, "SERVER_TIMESTAMP", None, None)[-limit:]
+        chosen = in_range(found, "SERVER_TIMESTAMP", now - LIVE_WINDOW, None, last=limit)
     else:
-        chosen = in_range(stored, selector_type, start, end)[:limit]
+        chosen = in_range(found, selector_type, start, end, first=limit)
     if not chosen:
         raise ServiceError("ResourceNotFoundException", NO_FRAGMENTS)
     check_codecs(chosen[0], allow_g711=protocol == "DASH", allow_audio_only=protocol == "HLS")
@@ -352,15 +401,29 @@ def session_fragments(session: Session, now: _dt.datetime) -> Tuple[int, List[Fr
     stream = _stream_of(session, now)
     if stream is None:
         return 0, []
-    stored = readable(session.store, stream, now, archived=True)
+    found = stored(session.store, stream, now, archived=True)
     if session.playback_mode == "ON_DEMAND":
-        wanted = set(session.fixed)
-        return 0, [f for f in stored if f.number_value in wanted]
+        # The same until retention removes a fragment: kept on the stream's log, which
+        # forgets it then (so a segment request costs no lookup of every fragment).
+        log = media_state(session.store).log(stream)
+        cached = log.session_cache.get(session.token)
+        if cached is None:
+            indexes = (found.index_of(number) for number in session.fixed)
+            cached = [found.fragments[i] for i in indexes if i is not None]
+            while len(log.session_cache) >= SESSION_CACHE_SIZE:
+                del log.session_cache[next(iter(log.session_cache))]
+            log.session_cache[session.token] = cached
+        return 0, cached
     if session.playback_mode == "LIVE":
-        eligible = in_range(stored, "SERVER_TIMESTAMP", None, None)
-        eligible = [f for f in eligible if f.server_timestamp >= session.created - LIVE_WINDOW]
+        since = session.created - LIVE_WINDOW
+        bounds = found.bounds("SERVER_TIMESTAMP", since, None)
+        if bounds is not None:
+            lo, hi = bounds
+            skipped = max(0, hi - lo - session.max_fragments)
+            return skipped, list(found.fragments[lo + skipped : hi])
+        eligible = in_range(found, "SERVER_TIMESTAMP", since, None)
     else:
-        eligible = in_range(stored, session.selector_type, session.start, session.end)
+        eligible = in_range(found, session.selector_type, session.start, session.end)
         if eligible:
             first = _stamp(eligible[0], session.selector_type)
             elapsed = now - session.created
@@ -384,10 +447,11 @@ def timeline_origin(fragment: Fragment) -> int:
     Frames may start before their cluster's timecode (a negative block offset), so this is
     not always the fragment's producer timestamp.
     """
-    from kvsmock.media import _av
+    from kvsmock.media import _mkv
 
-    frames = _av.demux(_chunk(fragment)).frames
-    first = min((f.pts for f in frames), default=fragment.timecode_ms)
+    first = _mkv.first_frame_ms(fragment.header, fragment.frames)
+    if first is None:
+        first = fragment.timecode_ms
     return _clock.epoch_millis(fragment.producer_timestamp) - fragment.timecode_ms + first
 
 
@@ -399,42 +463,45 @@ def _piece(fragment: Fragment, origin_ms: int) -> Piece:
     from kvsmock.media import _av
 
     shift = _clock.epoch_millis(fragment.producer_timestamp) - origin_ms - fragment.timecode_ms
-    return _av.Piece(_chunk(fragment), shift)
+    return _av.Piece(fragment.header, fragment.cluster, fragment.frames, shift)
 
 
-def init_segment(fragment: Fragment, origin_ms: int) -> bytes:
-    """The MP4 initialization segment (``ftyp`` + ``moov``) for a fragment's tracks (FFmpeg
-    writes it for the fragment on the timeline starting at ``origin_ms``).
+def init_segment(fragment: Fragment, origin_ms: int, track: Optional[int] = None) -> bytes:
+    """The MP4 initialization segment (``ftyp`` + ``moov``) for one track of a fragment (or
+    all, ``track`` None); FFmpeg writes it for the fragment on the timeline starting at
+    ``origin_ms``.
 
     Raises:
-        kvsmock.media._av.MediaDataError: FFmpeg cannot read the frames.
+        kvsmock.media._av.MediaDataError: FFmpeg cannot read the frames, or no such track.
     """
     from kvsmock.media import _av
 
-    return _av.fragmented_mp4(_piece(fragment, origin_ms), 1)[0]
+    return _av.fragmented_mp4(_piece(fragment, origin_ms), 1, track)[0]
 
 
-def media_segment(fragment: Fragment, sequence: int, origin_ms: int) -> bytes:
-    """One fragment as one MP4 ``moof`` + ``mdat`` (number ``sequence``) on a timeline
-    starting at ``origin_ms``.
+def media_segment(
+    fragment: Fragment, sequence: int, origin_ms: int, track: Optional[int] = None
+) -> bytes:
+    """One track of a fragment (or all) as one MP4 ``moof`` + ``mdat`` (number
+    ``sequence``) on a timeline starting at ``origin_ms``.
 
     Raises:
-        kvsmock.media._av.MediaDataError: FFmpeg cannot read the frames.
+        kvsmock.media._av.MediaDataError: FFmpeg cannot read the frames, or no such track.
     """
     from kvsmock.media import _av
 
-    return _av.fragmented_mp4(_piece(fragment, origin_ms), sequence)[1]
+    return _av.fragmented_mp4(_piece(fragment, origin_ms), sequence, track)[1]
 
 
-def ts_segment(fragment: Fragment, origin_ms: int) -> bytes:
-    """One fragment as an MPEG-TS file (initialization and media data of all tracks).
+def ts_segment(fragment: Fragment, origin_ms: int, track: Optional[int] = None) -> bytes:
+    """One track of a fragment (or all) as an MPEG-TS file.
 
     Raises:
-        kvsmock.media._av.MediaDataError: FFmpeg cannot read the frames.
+        kvsmock.media._av.MediaDataError: FFmpeg cannot read the frames, or no such track.
     """
     from kvsmock.media import _av
 
-    return _av.mpeg_ts(_piece(fragment, origin_ms))
+    return _av.mpeg_ts(_piece(fragment, origin_ms), track)
 
 
 # -- playlists and manifest ----------------------------------------------------------------
@@ -453,24 +520,50 @@ def _bandwidth(fragments: Sequence[Fragment]) -> int:
     return max(1, sum(f.size for f in fragments) * 8 * 1000 // millis)
 
 
+#: The ``GROUP-ID`` of the audio rendition in an HLS master playlist.
+AUDIO_GROUP = "audio"
+
+
 def master_playlist(session: Session, now: _dt.datetime) -> str:
-    """The HLS master playlist: one variant, the media playlist of all tracks."""
+    """The HLS master playlist: a URL of GetHLSMediaPlaylist for each track.
+
+    The variant (``EXT-X-STREAM-INF``) is track 1's media playlist (``TrackNumber=1``): H.264
+    / H.265 video, or AAC for an audio-only stream. An AAC track 2 is an audio rendition
+    (``EXT-X-MEDIA``, ``TYPE=AUDIO``) the variant names in ``AUDIO``; each media playlist
+    has its own segments, which hold that track's frames only.
+    """
     _, fragments = session_fragments(session, now)
     query = f"SessionToken={session.token}"
     attrs = [f"BANDWIDTH={_bandwidth(fragments)}"]
-    if fragments:
-        demuxed_streams = fragments[0].header.tracks
+    tracks = served_tracks(fragments[0]) if fragments else []
+    main = tracks[0].number if tracks else 1
+    renditions: List[str] = []
+    if tracks:
         codecs = codecs_string(fragments[0])
         if codecs:
             attrs.append(f'CODECS="{codecs}"')
-        del demuxed_streams
+        if tracks[0].codec_id in VIDEO_CODECS:
+            from kvsmock.media import _av
+
+            info = _av.track_info(_piece(fragments[0], session.origin_ms)).get(main)
+            if info is not None and info.width and info.height:
+                attrs.append(f"RESOLUTION={info.width}x{info.height}")
+            for audio in tracks[1:]:
+                renditions.append(
+                    f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{AUDIO_GROUP}",'
+                    f'NAME="Track {audio.number}",DEFAULT=YES,AUTOSELECT=YES,'
+                    f'URI="getHLSMediaPlaylist.m3u8?{query}&TrackNumber={audio.number}"'
+                )
+            if renditions:
+                attrs.append(f'AUDIO="{AUDIO_GROUP}"')
     version = 7 if session.container_format == "FRAGMENTED_MP4" else 3
     lines = [
         "#EXTM3U",
         f"#EXT-X-VERSION:{version}",
         "#EXT-X-INDEPENDENT-SEGMENTS",
+        *renditions,
         f"#EXT-X-STREAM-INF:{','.join(attrs)}",
-        f"getHLSMediaPlaylist.m3u8?{query}",
+        f"getHLSMediaPlaylist.m3u8?{query}&TrackNumber={main}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -486,10 +579,12 @@ def _discontinuous(previous: Fragment, current: Fragment, session: Session) -> b
     return abs(actual - expected) > DISCONTINUITY_TOLERANCE_MS
 
 
-def media_playlist(session: Session, now: _dt.datetime) -> str:
-    """The HLS media playlist: one segment per fragment, ``#EXTINF`` = fragment length."""
+def media_playlist(session: Session, now: _dt.datetime, track: Optional[int] = None) -> str:
+    """The HLS media playlist of one track (``TrackNumber``; all tracks in each segment when
+    ``None``): one segment per fragment, ``#EXTINF`` = fragment length."""
     sequence, fragments = session_fragments(session, now)
-    query = f"SessionToken={session.token}"
+    suffix = "" if track is None else f"&TrackNumber={track}"
+    query = f"SessionToken={session.token}{suffix}"
     fmp4 = session.container_format == "FRAGMENTED_MP4"
     longest = max((f.length_ms for f in fragments), default=1000)
     lines = [
@@ -509,18 +604,63 @@ def media_playlist(session: Session, now: _dt.datetime) -> str:
             lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{_iso(_stamp(f, session.selector_type))}")
         lines.append(f"#EXTINF:{_seconds(f.length_ms)},")
         name = "getMP4MediaFragment.mp4" if fmp4 else "getTSFragment.ts"
-        lines.append(f"{name}?{query}&FragmentNumber={f.number}")
+        lines.append(f"{name}?SessionToken={session.token}&FragmentNumber={f.number}{suffix}")
     if session.playback_mode == "ON_DEMAND":
         lines.append("#EXT-X-ENDLIST")
     return "\n".join(lines) + "\n"
 
 
+def _adaptation_set(
+    session: Session,
+    track: Any,
+    info: Any,
+    bandwidth: int,
+    sequence: int,
+    timeline: List[str],
+) -> List[str]:
+    """One ``AdaptationSet`` (one track): its representation and ``SegmentTemplate``."""
+    query = f"SessionToken={session.token}&TrackNumber={track.number}"
+    video = track.codec_id in VIDEO_CODECS
+    codecs = quoteattr(track_codec(track))
+    if video:
+        kind = 'mimeType="video/mp4" contentType="video"'
+        size = f'width="{info.width if info else 0}" height="{info.height if info else 0}"'
+    else:
+        kind = 'mimeType="audio/mp4" contentType="audio"'
+        size = f'audioSamplingRate="{info.sample_rate if info else 0}"'
+    lines = [
+        f'    <AdaptationSet id="{track.number - 1}" {kind} segmentAlignment="true" '
+        'startWithSAP="1">',
+        f'      <Representation id="{track.number - 1}" bandwidth="{bandwidth}" '
+        f"codecs={codecs} {size}>",
+    ]
+    if not video:
+        channels = info.channels if info else 0
+        lines.append(
+            '        <AudioChannelConfiguration schemeIdUri="urn:mpeg:dash:23003:3:'
+            f'audio_channel_configuration:2011" value="{channels}"/>'
+        )
+    media = f"getMP4MediaFragment.mp4?SessionToken={session.token}&SequenceNumber=$Number$"
+    lines += [
+        f'        <SegmentTemplate timescale="{DASH_TIMESCALE}" startNumber="{sequence}" '
+        f"initialization={quoteattr('getMP4InitFragment.mp4?' + query)} "
+        f"media={quoteattr(media + f'&TrackNumber={track.number}')}>",
+        "          <SegmentTimeline>",
+        *timeline,
+        "          </SegmentTimeline>",
+        "        </SegmentTemplate>",
+        "      </Representation>",
+        "    </AdaptationSet>",
+    ]
+    return lines
+
+
 def dash_manifest(session: Session, now: _dt.datetime) -> str:
-    """The MPEG-DASH manifest: one representation, a ``SegmentTimeline`` with an ``S`` per
+    """The MPEG-DASH manifest: one ``AdaptationSet`` per track (H.264 / H.265 video, AAC
+    audio), each with its own segments and the same ``SegmentTimeline``: an ``S`` per
     fragment (``kvs:fn`` / ``kvs:ts`` when DisplayFragmentNumber / DisplayFragmentTimestamp
     are ALWAYS)."""
     sequence, fragments = session_fragments(session, now)
-    query = f"SessionToken={session.token}"
     static = session.playback_mode == "ON_DEMAND"
     total = 0
     rows: List[str] = []
@@ -531,18 +671,20 @@ def dash_manifest(session: Session, now: _dt.datetime) -> str:
             extra += f' kvs:fn="{f.number}"'
         if session.display_timestamp == "ALWAYS":
             extra += f' kvs:ts="{_clock.epoch_millis(_stamp(f, session.selector_type))}"'
-        rows.append(f'          <S t="{t}" d="{f.length_ms}"{extra}/>')
+        rows.append(f'            <S t="{t}" d="{f.length_ms}"{extra}/>')
         total = max(total, t + f.length_ms)
-    width = height = 0
-    codecs = ""
+    sets: List[str] = []
     if fragments:
-        codecs = codecs_string(fragments[0])
         from kvsmock.media import _av
 
-        demuxed = _av.demux(_chunk(fragments[0]))
-        video = [s for s in demuxed.streams if s.kind == "video"]
-        if video:
-            width, height = video[0].width, video[0].height
+        first = fragments[0]
+        infos = _av.track_info(_piece(first, session.origin_ms))
+        tracks = served_tracks(first)
+        shares = _track_shares(first, [t.number for t in tracks])
+        bandwidth = _bandwidth(fragments)
+        for track in tracks:
+            share = max(1, round(bandwidth * shares.get(track.number, 0.0)))
+            sets += _adaptation_set(session, track, infos.get(track.number), share, sequence, rows)
     kind = "static" if static else "dynamic"
     head = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -556,23 +698,21 @@ def dash_manifest(session: Session, now: _dt.datetime) -> str:
             else f'availabilityStartTime="{_iso(session.created)}" minimumUpdatePeriod="PT1S">'
         ),
         '  <Period id="0" start="PT0S">',
-        '    <AdaptationSet id="0" mimeType="video/mp4" segmentAlignment="true" startWithSAP="1">',
-        f'      <Representation id="0" bandwidth="{_bandwidth(fragments)}" '
-        f'codecs={quoteattr(codecs)} width="{width}" height="{height}">',
-        f'        <SegmentTemplate timescale="{DASH_TIMESCALE}" startNumber="{sequence}" '
-        f"initialization={quoteattr('getMP4InitFragment.mp4?' + query)} "
-        f"media={quoteattr('getMP4MediaFragment.mp4?' + query + '&SequenceNumber=$Number$')}>",
-        "          <SegmentTimeline>",
     ]
-    tail = [
-        "          </SegmentTimeline>",
-        "        </SegmentTemplate>",
-        "      </Representation>",
-        "    </AdaptationSet>",
-        "  </Period>",
-        "</MPD>",
-    ]
-    return "\n".join(head + ["  " + r.strip() for r in rows] + tail) + "\n"
+    tail = ["  </Period>", "</MPD>"]
+    return "\n".join(head + sets + tail) + "\n"
+
+
+def _track_shares(fragment: Fragment, numbers: List[int]) -> Dict[int, float]:
+    """Each track's share of a fragment's frame bytes (to split the bandwidth)."""
+    from kvsmock.media import _mkv
+
+    sizes = dict.fromkeys(numbers, 0)
+    for _, size, _, track, _, _ in _mkv.frames(fragment.frames):
+        if track in sizes:
+            sizes[track] += size
+    total = sum(sizes.values()) or 1
+    return {n: size / total for n, size in sizes.items()}
 
 
 # -- serving session URLs ------------------------------------------------------------------
@@ -633,30 +773,44 @@ def serve(stores: Sequence[Store], url: str, now: _dt.datetime) -> Optional[Repl
     if session.expired(now):
         return _error(403, "NotAuthorizedException", "The session token has expired.")
     content_type = _CONTENT_TYPES.get(resource.rpartition(".")[2], "application/octet-stream")
+    track_text = (query.get("TrackNumber") or [""])[-1]
+    if track_text and not track_text.isdigit():
+        return _error(400, "InvalidArgumentException", "The TrackNumber is not valid.")
+    track = int(track_text) if track_text else None
     with session.store.lock:
         if resource == "getHLSMasterPlaylist.m3u8" and session.protocol == "HLS":
             return Reply(200, content_type, master_playlist(session, now).encode())
         if resource == "getHLSMediaPlaylist.m3u8" and session.protocol == "HLS":
-            return Reply(200, content_type, media_playlist(session, now).encode())
+            return Reply(200, content_type, media_playlist(session, now, track).encode())
         if resource == "getDASHManifest.mpd" and session.protocol == "DASH":
             return Reply(200, content_type, dash_manifest(session, now).encode())
         sequence, fragments = session_fragments(session, now)
     if not fragments:
         return _error(404, "ResourceNotFoundException", NO_FRAGMENTS)
+    if track is not None and track not in {t.number for t in served_tracks(fragments[0])}:
+        return _error(404, "ResourceNotFoundException", f"The stream has no track {track}.")
     if resource == "getMP4InitFragment.mp4":
-        return Reply(200, content_type, init_segment(fragments[0], session.origin_ms))
+        return Reply(200, content_type, init_segment(fragments[0], session.origin_ms, track))
     chosen: Optional[Tuple[int, Fragment]] = None
     number = (query.get("FragmentNumber") or [""])[-1]
     position = (query.get("SequenceNumber") or [""])[-1]
-    for i, f in enumerate(fragments):
-        if f.number == number or (position.isdigit() and int(position) == sequence + i):
-            chosen = (sequence + i, f)
+    if number.isdigit():
+        # Session fragments are in timestamp order, which is number order unless a
+        # producer's clock went back: bisect, then scan.
+        index = Stored(fragments, True, True).index_of(int(number))
+        if index is None:
+            index = next((i for i, f in enumerate(fragments) if f.number == number), None)
+        if index is not None:
+            chosen = (sequence + index, fragments[index])
+    elif position.isdigit() and 0 <= int(position) - sequence < len(fragments):
+        chosen = (int(position), fragments[int(position) - sequence])
     if chosen is None:
         return _error(404, "ResourceNotFoundException", "The requested fragment is not found.")
     if resource == "getMP4MediaFragment.mp4":
-        return Reply(200, content_type, media_segment(chosen[1], chosen[0] + 1, session.origin_ms))
+        body = media_segment(chosen[1], chosen[0] + 1, session.origin_ms, track)
+        return Reply(200, content_type, body)
     if resource == "getTSFragment.ts" and session.protocol == "HLS":
-        return Reply(200, content_type, ts_segment(chosen[1], session.origin_ms))
+        return Reply(200, content_type, ts_segment(chosen[1], session.origin_ms, track))
     return _error(404, "ResourceNotFoundException", f"Unknown resource {resource}.")
 
 
@@ -697,21 +851,23 @@ def sample_times(start: _dt.datetime, end: _dt.datetime, interval_ms: int) -> Li
     return [start + i * step for i in range(max(1, count))]
 
 
-def fragment_at(
-    fragments: Sequence[Fragment], selector_type: str, t: _dt.datetime
-) -> Optional[Fragment]:
-    """The fragment whose span ``[start, start + length)`` holds ``t`` (the newest one)."""
-    found: Optional[Fragment] = None
-    for f in fragments:
-        begin = _stamp(f, selector_type)
-        if begin <= t < begin + _dt.timedelta(milliseconds=max(1, f.length_ms)):
-            found = f
-    return found
+def fragment_at(stored: Stored, selector_type: str, t: _dt.datetime) -> Optional[Fragment]:
+    """The fragment whose span ``[start, start + length)`` holds ``t`` (the newest one).
+
+    Fragments last at most 10 s: with ordered timestamps only those that start in the 10 s
+    up to ``t`` are looked at.
+    """
+    span = _dt.timedelta(milliseconds=MAX_FRAGMENT_MILLIS)
+    for f in reversed(stored.between(selector_type, t - span, t)):
+        if t < _stamp(f, selector_type) + _dt.timedelta(milliseconds=max(1, f.length_ms)):
+            return f
+    return None
 
 
 def images(
-    fragments: Sequence[Fragment],
+    found: Stored,
     selector_type: str,
+    start: _dt.datetime,
     times: Sequence[_dt.datetime],
     image_format: str,
     width: Optional[int],
@@ -721,30 +877,42 @@ def images(
     """The ``Image`` entries for ``times``: the frame shown at each time, or an ``Error``.
 
     ``NO_MEDIA`` when no fragment covers the time, ``MEDIA_ERROR`` when its frames cannot be
-    decoded (no video track, a codec FFmpeg cannot decode).
+    decoded (no video track, a codec FFmpeg cannot decode). The fragment that holds
+    ``start`` (the request's StartTimestamp) inside it is left out of the query, as the
+    service does (boto/boto3 #3712; docs/behaviour.md): start one fragment earlier to get
+    an image of that time. Each fragment is decoded once, up to the last frame shown, and
+    each image encoded as soon as its frame is decoded: at most one decoded frame is held.
     """
     from kvsmock.media import _av
 
-    decoded: Dict[int, Any] = {}
+    inside = fragment_at(found, selector_type, start)
+    if inside is not None and _stamp(inside, selector_type) == start:
+        inside = None
+    # Group the times by the fragment that shows them (times ascend, so groups are runs).
+    plan: List[Tuple[Optional[Fragment], List[int]]] = []
+    for i, t in enumerate(times):
+        f = fragment_at(found, selector_type, t)
+        if f is inside:
+            f = None
+        if plan and plan[-1][0] is f and f is not None:
+            plan[-1][1].append(i)
+        else:
+            plan.append((f, [i]))
     out: List[Dict[str, Any]] = []
-    for t in times:
-        f = fragment_at(fragments, selector_type, t)
+    for f, indexes in plan:
         if f is None:
-            out.append({"TimeStamp": t, "Error": "NO_MEDIA"})
+            out.extend({"TimeStamp": times[i], "Error": "NO_MEDIA"} for i in indexes)
             continue
-        if f.number_value not in decoded:
-            try:
-                decoded[f.number_value] = _av.decode_video(_chunk(f))
-            except _av.MediaDataError:
-                decoded[f.number_value] = []
-        frames = decoded[f.number_value]
-        offset = _clock.epoch_millis(t) - _clock.epoch_millis(_stamp(f, selector_type))
-        wanted = f.timecode_ms + offset
-        shown = [frame for pts, frame in frames if pts <= wanted]
-        frame = shown[-1] if shown else (frames[0][1] if frames else None)
-        if frame is None:
-            out.append({"TimeStamp": t, "Error": "MEDIA_ERROR"})
-            continue
-        content = _av.encode_image(frame, image_format, width, height, quality)
-        out.append({"TimeStamp": t, "ImageContent": base64.b64encode(content).decode("ascii")})
+        origin = _clock.epoch_millis(_stamp(f, selector_type)) - f.timecode_ms
+        wanted = [_clock.epoch_millis(times[i]) - origin for i in indexes]
+        shown = _av.frames_at(_piece(f, 0), wanted)
+        for i in indexes:
+            frame = next(shown, None)
+            if frame is None:
+                out.append({"TimeStamp": times[i], "Error": "MEDIA_ERROR"})
+                continue
+            content = _av.encode_image(frame, image_format, width, height, quality)
+            encoded = base64.b64encode(content).decode("ascii")
+            out.append({"TimeStamp": times[i], "ImageContent": encoded})
+        shown.close()
     return out

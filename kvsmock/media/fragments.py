@@ -12,9 +12,21 @@ API_reader_GetMediaForFragmentList.html.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import random
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 from kvsmock import _clock
 from kvsmock.errors import ServiceError, invalid_argument
@@ -72,9 +84,9 @@ class Fragment:
 
     __slots__ = (
         "cluster",
+        "frames",
         "header",
         "length_ms",
-        "number",
         "number_value",
         "persisted",
         "producer_timestamp",
@@ -94,15 +106,18 @@ class Fragment:
         header: Header,
         cluster: bytes,
         persisted: bool,
+        frames: bytes = b"",
     ) -> None:
         self.number_value = number_value
-        self.number = str(number_value)
         self.producer_timestamp = producer_timestamp
         self.server_timestamp = server_timestamp
         self.length_ms = length_ms
         self.timecode_ms = timecode_ms
         self.header = header
         self.cluster = cluster
+        #: The cluster's blocks packed by :func:`kvsmock.media._mkv.frame_index`: where each
+        #: frame's data is, its time and flags (what remuxing reads instead of re-parsing).
+        self.frames = frames
         self.size = len(cluster)
         self.persisted = persisted
 
@@ -116,37 +131,182 @@ class Fragment:
             "FragmentLengthInMilliseconds": self.length_ms,
         }
 
+    @property
+    def number(self) -> str:
+        """``FragmentNumber`` as the API writes it (made on use: one string less per
+        fragment held)."""
+        return str(self.number_value)
+
     def __repr__(self) -> str:
         return f"Fragment(number={self.number!r}, producer_timestamp={self.producer_timestamp})"
 
 
+class _Column(Sequence[Any]):
+    """One attribute of every fragment of a list, as a sequence :mod:`bisect` can search."""
+
+    __slots__ = ("attr", "fragments")
+
+    def __init__(self, fragments: Sequence[Fragment], attr: str) -> None:
+        self.fragments = fragments
+        self.attr = attr
+
+    def __len__(self) -> int:
+        return len(self.fragments)
+
+    def __getitem__(self, index: Any) -> Any:
+        return getattr(self.fragments[index], self.attr)
+
+
+#: The timestamp attribute each ``FragmentSelectorType`` / ``ImageSelectorType`` reads.
+STAMP_ATTRIBUTES = {
+    "SERVER_TIMESTAMP": "server_timestamp",
+    "PRODUCER_TIMESTAMP": "producer_timestamp",
+}
+
+
+class Stored(NamedTuple):
+    """The fragments a read sees, in fragment-number order, and how to search them.
+
+    ``server_ordered`` / ``producer_ordered``: whether those timestamps never decrease along
+    ``fragments`` (then a time range is found by binary search, else by a scan).
+    """
+
+    fragments: Sequence[Fragment]
+    server_ordered: bool
+    producer_ordered: bool
+
+    def index_of(self, number_value: int) -> Optional[int]:
+        """Where the fragment numbered ``number_value`` is, or ``None``: O(log n)."""
+        i = bisect.bisect_left(_Column(self.fragments, "number_value"), number_value)
+        if i < len(self.fragments) and self.fragments[i].number_value == number_value:
+            return i
+        return None
+
+    def first_after(self, number_value: int) -> int:
+        """The index of the first fragment numbered above ``number_value``: O(log n)."""
+        return bisect.bisect_right(_Column(self.fragments, "number_value"), number_value)
+
+    def bounds(
+        self, selector_type: str, start: Optional[_dt.datetime], end: Optional[_dt.datetime]
+    ) -> Optional[Tuple[int, int]]:
+        """``(lo, hi)``: the fragments whose timestamp is in ``[start, end]`` are
+        ``fragments[lo:hi]``; ``None`` when the timestamps are not ordered (scan instead)."""
+        ordered = (
+            self.server_ordered if selector_type == "SERVER_TIMESTAMP" else self.producer_ordered
+        )
+        if not ordered:
+            return None
+        column = _Column(self.fragments, STAMP_ATTRIBUTES[selector_type])
+        lo = 0 if start is None else bisect.bisect_left(column, start)
+        hi = len(self.fragments) if end is None else bisect.bisect_right(column, end, lo)
+        return lo, hi
+
+    def between(
+        self, selector_type: str, start: Optional[_dt.datetime], end: Optional[_dt.datetime]
+    ) -> Sequence[Fragment]:
+        """The fragments whose timestamp is in ``[start, end]`` (inclusive), in number order."""
+        found = self.bounds(selector_type, start, end)
+        if found is not None:
+            return self.fragments[found[0] : found[1]]
+        attr = STAMP_ATTRIBUTES[selector_type]
+        return [
+            f
+            for f in self.fragments
+            if (start is None or start <= getattr(f, attr))
+            and (end is None or getattr(f, attr) <= end)
+        ]
+
+
 class FragmentLog:
-    """The fragments of one stream in ingestion (= fragment number) order, and its tracks."""
+    """The fragments of one stream in ingestion (= fragment number) order, and its tracks.
+
+    Fragment numbers always increase along the log; server timestamps do while the mock's
+    clock only moves forward, producer timestamps while the producer's do. The log tracks
+    whether they still do, so reads can search by bisection (a clock moved back makes them
+    scan until the log empties). Retention removes a prefix of the log: its cost is that of
+    the fragments it removes, one comparison when none expires.
+    """
 
     def __init__(self) -> None:
         self.fragments: List[Fragment] = []
         #: The tracks of the latest header received (CodecID, CodecPrivate, ...).
         self.tracks: Tuple[Track, ...] = ()
+        #: The latest header received; an equal one from a later PutMedia is this object.
+        self.header: Optional[Header] = None
+        #: How many stored fragments are only in the 0-retention buffer (not persisted).
+        self.buffered = 0
+        self.server_ordered = True
+        self.producer_ordered = True
+        #: The first fragment number this stream stored, and the highest retention deleted
+        #: (0 for none): what tells an expired number of this stream from a foreign one.
+        self.first_number = 0
+        self.expired_through = 0
+        #: ON_DEMAND session token -> its retained fragments (kvsmock.media.archive), valid
+        #: until retention removes a fragment (then cleared, so nothing keeps them alive).
+        self.session_cache: Dict[str, List[Fragment]] = {}
+
+    def append(self, fragment: Fragment) -> None:
+        """Store a fragment numbered above every stored one."""
+        if self.fragments:
+            last = self.fragments[-1]
+            if fragment.server_timestamp < last.server_timestamp:
+                self.server_ordered = False
+            if fragment.producer_timestamp < last.producer_timestamp:
+                self.producer_ordered = False
+        elif not self.first_number:
+            self.first_number = fragment.number_value
+        self.fragments.append(fragment)
+        if not fragment.persisted:
+            self.buffered += 1
 
     def prune(self, now: _dt.datetime, retention_hours: int) -> None:
-        """Delete the fragments older than the stream's retention (5 minutes at 0 hours)."""
+        """Delete the fragments older than the stream's retention (5 minutes at 0 hours).
+
+        A fragment persisted while the stream retained data is kept ``retention_hours``, one
+        of the 0-retention buffer (or any, at 0 hours) five minutes. With ordered server
+        timestamps and one window for all, the expired fragments are a prefix.
+        """
         hours = _dt.timedelta(hours=retention_hours)
 
         def kept(f: Fragment) -> bool:
             window = hours if (f.persisted and retention_hours > 0) else ZERO_RETENTION_BUFFER
             return now - f.server_timestamp < window
 
-        if self.fragments and not all(kept(f) for f in self.fragments):
-            self.fragments = [f for f in self.fragments if kept(f)]
+        fragments = self.fragments
+        if self.server_ordered and (self.buffered == 0 or retention_hours == 0):
+            cut = 0
+            while cut < len(fragments) and not kept(fragments[cut]):
+                cut += 1
+            if cut:
+                self.session_cache.clear()
+                self.buffered -= sum(1 for f in fragments[:cut] if not f.persisted)
+                self.expired_through = max(self.expired_through, fragments[cut - 1].number_value)
+                del fragments[:cut]
+        elif not all(kept(f) for f in fragments):
+            self.session_cache.clear()
+            gone = [f.number_value for f in fragments if not kept(f)]
+            self.expired_through = max(self.expired_through, *gone)
+            self.fragments = [f for f in fragments if kept(f)]
+            self.buffered = sum(1 for f in self.fragments if not f.persisted)
+        if not self.fragments:
+            self.server_ordered = self.producer_ordered = True
+
+    def stored(self, now: _dt.datetime, retention_hours: int, *, archived: bool = False) -> Stored:
+        """What a read at ``now`` sees; ``archived`` leaves out the 0-retention buffer.
+
+        ``fragments`` is the log's own list when nothing is left out (never modify it).
+        """
+        self.prune(now, retention_hours)
+        fragments: Sequence[Fragment] = self.fragments
+        if archived and self.buffered:
+            fragments = [f for f in self.fragments if f.persisted]
+        return Stored(fragments, self.server_ordered, self.producer_ordered)
 
     def readable(
         self, now: _dt.datetime, retention_hours: int, *, archived: bool = False
-    ) -> List[Fragment]:
+    ) -> Sequence[Fragment]:
         """The fragments readable now; ``archived`` keeps only persisted ones (ListFragments)."""
-        self.prune(now, retention_hours)
-        if archived:
-            return [f for f in self.fragments if f.persisted]
-        return list(self.fragments)
+        return self.stored(now, retention_hours, archived=archived).fragments
 
 
 class MediaState:
@@ -156,6 +316,8 @@ class MediaState:
         self.logs: Dict[str, FragmentLog] = {}
         #: HLS / DASH session token -> :class:`kvsmock.media.archive.Session`.
         self.sessions: Dict[str, Any] = {}
+        #: Stream ARN -> the :class:`kvsmock.media.camera.Camera` feeding it.
+        self.cameras: Dict[str, Any] = {}
         # The 37 digits after the prefix: real ones start 318..., 328... (AWS_BEHAVIOUR.md).
         self._last = rng.randrange(31 * 10**35, 33 * 10**35)
 
@@ -179,8 +341,9 @@ class MediaState:
             log.prune(now, stream.data_retention_in_hours)
 
     def forget(self, arn: str) -> None:
-        """DeleteStream hook: the stream's data is gone."""
+        """DeleteStream hook: the stream's data is gone (and its camera detached)."""
         self.logs.pop(arn, None)
+        self.cameras.pop(arn, None)
 
 
 def media_state(store: Store) -> MediaState:
@@ -338,9 +501,13 @@ def put_media(
 def _ingest(
     store: Store, stream: Stream, parsed: Parsed, timecode_type: str, start: _dt.datetime
 ) -> List[Dict[str, Any]]:
+    from kvsmock.media import _mkv
+
     state = media_state(store)
     log = state.log(stream)
     header = parsed.header
+    if header is not None and log.header == header:
+        header = log.header  # one header object for the stream's fragments, not one a call
     acks: List[Dict[str, Any]] = []
     if header is not None and len(header.tracks) > MAX_TRACKS:
         return [_ack("ERROR", -1, "", 4012)]
@@ -369,7 +536,8 @@ def _ingest(
         producer = producer.replace(microsecond=producer.microsecond // 1000 * 1000)
         log.prune(now, stream.data_retention_in_hours)
         log.tracks = header.tracks
-        log.fragments.append(
+        log.header = header
+        log.append(
             Fragment(
                 number_value=number,
                 producer_timestamp=producer,
@@ -379,6 +547,7 @@ def _ingest(
                 header=header,
                 cluster=cluster.raw + cluster.trailing,
                 persisted=persisted,
+                frames=_mkv.frame_index(cluster.timecode, cluster.blocks),
             )
         )
         previous_ms = timecode_ms
@@ -393,21 +562,31 @@ def _ingest(
 # -- reading -------------------------------------------------------------------------------
 
 
-def readable(
-    store: Store, stream: Stream, now: _dt.datetime, *, archived: bool = False
-) -> List[Fragment]:
-    """The stream's fragments readable at ``now`` in fragment-number order (callers hold the lock).
+def stored(store: Store, stream: Stream, now: _dt.datetime, *, archived: bool = False) -> Stored:
+    """What a read of the stream at ``now`` sees (callers hold the lock): the fragments in
+    fragment-number order, searchable by number and timestamp in O(log n).
 
-    ``archived`` (ListFragments, GetMediaForFragmentList) leaves out the fragments of the
-    0-retention buffer, which only GetMedia reads.
+    ``archived`` (ListFragments, GetMediaForFragmentList, sessions, clips, images) leaves out
+    the fragments of the 0-retention buffer, which only GetMedia reads.
     """
     state: Optional[MediaState] = store.media
     if state is None:
-        return []
+        return Stored([], True, True)
+    camera = state.cameras.get(stream.arn) if state.cameras else None
+    if camera is not None:
+        camera.catch_up(stream, state.log(stream), now)
     log = state.logs.get(stream.arn)
     if log is None:
-        return []
-    return log.readable(now, stream.data_retention_in_hours, archived=archived)
+        return Stored([], True, True)
+    return log.stored(now, stream.data_retention_in_hours, archived=archived)
+
+
+def readable(
+    store: Store, stream: Stream, now: _dt.datetime, *, archived: bool = False
+) -> Sequence[Fragment]:
+    """The stream's fragments readable at ``now`` in fragment-number order (callers hold the
+    lock; the sequence may be the log's own list: copy what you keep past the lock)."""
+    return stored(store, stream, now, archived=archived).fragments
 
 
 def _seconds(t: _dt.datetime) -> str:
@@ -420,8 +599,9 @@ def _parse_number(value: str, what: str) -> int:
     return int(value)
 
 
-def start_index(fragments: List[Fragment], selector: Dict[str, Any]) -> Optional[int]:
-    """Where GetMedia starts in ``fragments`` for a ``StartSelector``.
+def start_index(found: Stored, selector: Dict[str, Any]) -> Optional[int]:
+    """Where GetMedia starts in ``found.fragments`` for a ``StartSelector`` (O(log n) when
+    the timestamps are ordered).
 
     ``None`` means the selector names a fragment that is not stored (GetMedia then sends the
     in-band error 4000). ``len(fragments)`` means nothing to send.
@@ -430,6 +610,7 @@ def start_index(fragments: List[Fragment], selector: Dict[str, Any]) -> Optional
         ServiceError: ``InvalidArgumentException`` when the selector lacks the member its type
             needs, or a continuation token is not one kvsmock issued.
     """
+    fragments = found.fragments
     kind = selector["StartSelectorType"]
     if kind == "EARLIEST":
         return 0
@@ -441,31 +622,33 @@ def start_index(fragments: List[Fragment], selector: Dict[str, Any]) -> Optional
             raise invalid_argument(
                 "AfterFragmentNumber is required for StartSelectorType FRAGMENT_NUMBER."
             )
-        value = _parse_number(after, "AfterFragmentNumber")
-        for i, f in enumerate(fragments):
-            if f.number_value == value:
-                return i + 1
-        return None
+        index = found.index_of(_parse_number(after, "AfterFragmentNumber"))
+        return None if index is None else index + 1
     if kind == "CONTINUATION_TOKEN":
         token = selector.get("ContinuationToken")
         if token is None:
             raise invalid_argument(
                 "ContinuationToken is required for StartSelectorType CONTINUATION_TOKEN."
             )
-        value = _parse_number(token, "ContinuationToken")
-        return next((i for i, f in enumerate(fragments) if f.number_value > value), len(fragments))
+        return found.first_after(_parse_number(token, "ContinuationToken"))
     stamp = selector.get("StartTimestamp")
     if stamp is None:
         raise invalid_argument(f"StartTimestamp is required for StartSelectorType {kind}.")
     attr = "server_timestamp" if kind == "SERVER_TIMESTAMP" else "producer_timestamp"
-    for i, f in enumerate(fragments):
-        begin: _dt.datetime = getattr(f, attr)
-        if begin + _dt.timedelta(milliseconds=f.length_ms) > stamp:
+    # The first fragment that ends after ``stamp``. Fragments last at most 10 s, so with
+    # ordered timestamps it is at or after the first that starts 10 s before ``stamp``.
+    begin = 0
+    bounds = found.bounds(kind, stamp - _dt.timedelta(milliseconds=MAX_FRAGMENT_MILLIS), None)
+    if bounds is not None:
+        begin = bounds[0]
+    for i in range(begin, len(fragments)):
+        f = fragments[i]
+        if getattr(f, attr) + _dt.timedelta(milliseconds=f.length_ms) > stamp:
             return i
     return len(fragments)
 
 
-def get_media_chunks(fragments: List[Fragment], now: _dt.datetime) -> Iterator[bytes]:
+def get_media_chunks(fragments: Iterable[Fragment], now: _dt.datetime) -> Iterator[bytes]:
     """GetMedia chunks, one per fragment, with the documented tags before and after the cluster."""
     from kvsmock.media import _mkv
 

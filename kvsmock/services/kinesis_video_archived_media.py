@@ -15,7 +15,7 @@ import base64
 import binascii
 import datetime as _dt
 import hashlib
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from kvsmock import _clock, media
 from kvsmock.errors import ServiceError, invalid_argument
@@ -95,12 +95,18 @@ def list_fragments(store: Store, params: Params, ctx: RequestContext) -> Result:
         end = selector["TimestampRange"]["EndTimestamp"]
         if end < start:
             raise invalid_argument("The EndTimestamp must not be before the StartTimestamp.")
-    attr = "server_timestamp" if kind == "SERVER_TIMESTAMP" else "producer_timestamp"
+    stored = media.stored(store, stream, ctx.now, archived=True)
+    fragments = stored.fragments
+    bounds = stored.bounds(kind, start, end)
+    if bounds is None:  # timestamps out of order: scan
+        in_range = stored.between(kind, start, end)
+        candidates: Iterable[media.Fragment] = (f for f in in_range if f.number_value > after)
+    else:
+        lo = max(bounds[0], stored.first_after(after))
+        candidates = (fragments[i] for i in range(lo, bounds[1]))
     found: List[media.Fragment] = []
     next_token = None
-    for f in media.readable(store, stream, ctx.now, archived=True):
-        if f.number_value <= after or not start <= getattr(f, attr) <= end:
-            continue
+    for f in candidates:
         if len(found) == limit:
             next_token = _encode_token(stream, kind, start, end, found[-1].number)
             break
@@ -111,26 +117,57 @@ def list_fragments(store: Store, params: Params, ctx: RequestContext) -> Result:
     return result
 
 
+def _expired_here(store: Store, stream: Stream, number: str) -> bool:
+    """Whether ``number`` may be a fragment of this stream that retention deleted: within the
+    numbers the stream has expired, and not a fragment another stream of the store holds."""
+    state: Optional[media.MediaState] = store.media
+    log = state.logs.get(stream.arn) if state is not None else None
+    if state is None or log is None or not number.isdigit():
+        return False
+    value = int(number)
+    if not log.first_number <= value <= log.expired_through:
+        return False
+    return not any(
+        other is not log and media.Stored(other.fragments, True, True).index_of(value) is not None
+        for other in state.logs.values()
+    )
+
+
 def get_media_for_fragment_list(store: Store, params: Params, ctx: RequestContext) -> Result:
     """GetMediaForFragmentList: one chunk per requested fragment, in the order requested.
 
     Each chunk carries ``AWS_KINESISVIDEO_FRAGMENT_NUMBER``,
     ``AWS_KINESISVIDEO_SERVER_SIDE_TIMESTAMP`` and ``AWS_KINESISVIDEO_PRODUCER_SIDE_TIMESTAMP``.
 
+    A number the stream never stored (another stream's, or never issued) is refused with
+    HTTP 400 ``InvalidArgumentException`` "Fragment numbers are invalid : [...]", as the
+    service answers (aws-sdk-js #3217, parser-library #50; docs/behaviour.md).
+
     Raises:
         ServiceError: ``ResourceNotFoundException`` for an unknown or inactive stream, or
-            when a fragment number is not among the stream's archived fragments (expired,
-            never stored, or only in a 0-retention buffer).
+            for numbers of this stream that retention deleted;
+            ``InvalidArgumentException`` for numbers that are not this stream's.
     """
     stream = _find(store, params, ctx)
-    stored = {f.number: f for f in media.readable(store, stream, ctx.now, archived=True)}
-    missing = [n for n in params["Fragments"] if n not in stored]
-    if missing:
+    stored = media.stored(store, stream, ctx.now, archived=True)
+    chosen: List[media.Fragment] = []
+    foreign: List[str] = []
+    expired: List[str] = []
+    for number in params["Fragments"]:
+        index = stored.index_of(int(number)) if number.isdigit() else None
+        if index is not None:
+            chosen.append(stored.fragments[index])
+        elif _expired_here(store, stream, number):
+            expired.append(number)
+        else:
+            foreign.append(number)
+    if foreign:
+        raise invalid_argument(f"Fragment numbers are invalid : [{', '.join(foreign)}]")
+    if expired:
         raise ServiceError(
             "ResourceNotFoundException",
-            f"The requested fragments were not found: {', '.join(missing[:10])}.",
+            f"The requested fragments were not found: {', '.join(expired[:10])}.",
         )
-    chosen = [stored[n] for n in params["Fragments"]]
     return {
         "ContentType": media.MEDIA_CONTENT_TYPE,
         "Payload": media.fragment_list_chunks(chosen),
@@ -214,7 +251,11 @@ def get_clip(store: Store, params: Params, ctx: RequestContext) -> Result:
     if stream.data_retention_in_hours == 0:
         raise no_data_retention(stream.name)
     found = archive.in_range(
-        media.readable(store, stream, ctx.now, archived=True), kind, start, end
+        media.stored(store, stream, ctx.now, archived=True),
+        kind,
+        start,
+        end,
+        first=archive.CLIP_MAX_FRAGMENTS,
     )
     if not found:
         raise ServiceError("ResourceNotFoundException", archive.NO_FRAGMENTS)
@@ -316,11 +357,11 @@ def get_images(store: Store, params: Params, ctx: RequestContext) -> Result:
     limit = min(int(params.get("MaxResults", IMAGES_PAGE_SIZE)), IMAGES_PAGE_SIZE)
     times = archive.sample_times(start, end, interval)
     page = times[index : index + limit]
-    stored = media.readable(store, stream, ctx.now, archived=True)
     kind = params["ImageSelectorType"]
     entries = archive.images(
-        stored,
+        media.stored(store, stream, ctx.now, archived=True),
         kind,
+        start,
         page,
         params["Format"],
         params.get("WidthPixels"),

@@ -33,10 +33,10 @@ def get_media(store: Store, params: Params, ctx: RequestContext) -> Result:
     stream = store.find_stream(
         params.get("StreamName"), params.get("StreamARN"), now=ctx.now, usable=True
     )
-    fragments = media.readable(store, stream, ctx.now)
-    start = media.start_index(fragments, params["StartSelector"])
+    found = media.stored(store, stream, ctx.now)
+    start = media.start_index(found, params["StartSelector"])
     if start is None:
         payload: Any = media.not_found_chunk()
     else:
-        payload = media.get_media_chunks(fragments[start:], ctx.now)
+        payload = media.get_media_chunks(found.fragments[start:], ctx.now)
     return {"ContentType": media.MEDIA_CONTENT_TYPE, "Payload": payload}
