@@ -1,4 +1,5 @@
-"""The pytest plugin (entry point ``pytest11``): the ``kvsmock`` fixture and marker.
+"""The pytest plugin (entry point ``pytest11``): the ``kvsmock`` fixture and marker, and the
+``kvsmock_server`` fixture.
 
 ``def test_x(kvsmock): ...`` runs the test inside an active mock and gives it the mock.
 ``@pytest.mark.kvsmock(**options)`` passes options to :func:`kvsmock.mock_kinesisvideo`
@@ -7,11 +8,14 @@ and activates the mock even when the test does not ask for the fixture.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
 from kvsmock.mock import KinesisVideoMock
+
+if TYPE_CHECKING:  # aiohttp is imported only when a test asks for the server
+    from kvsmock.server import ThreadedServer
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -40,3 +44,13 @@ def kvsmock(request: pytest.FixtureRequest) -> Iterator[KinesisVideoMock]:
 def _kvsmock_marker(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("kvsmock") is not None:
         request.getfixturevalue("kvsmock")
+
+
+@pytest.fixture
+def kvsmock_server() -> Iterator[ThreadedServer]:
+    """A ``kvsmock serve`` server on a free loopback port for one test, in a background
+    thread (``.endpoint_url``, ``.mock``); fresh state each test. Needs ``kvsmock[server]``."""
+    from kvsmock.server import ThreadedServer
+
+    with ThreadedServer() as server:
+        yield server

@@ -66,6 +66,7 @@ class ServedMock(KinesisVideoMock):
     served_at: Optional[str] = None
 
     def state(self, account_id: Optional[str] = None, region: str = DEFAULT_REGION) -> Store:
+        """The store of one account and region, leading its clients back to the server."""
         store = super().state(account_id, region)
         if getattr(store, _endpoints.SERVED_AT, None) != self.served_at:
             setattr(store, _endpoints.SERVED_AT, self.served_at)
