@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz
+.PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz deps deps-system \
+	deps-node bench-server
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +50,21 @@ fuzz: $(STAMP)
 		$(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz tests/test_stateful.py \
 		tests/test_concurrency_hammer.py tests/test_no_escape.py
 	$(BIN)/python tests/fuzz/report.py build/fuzz-report.json
+
+# What the server tests' real clients need beyond pip (docs/server.md); CI runs `make deps`
+# before `make test`. Debian's ffmpeg gives ffprobe; the AWS SDK for JavaScript v3 comes from
+# tests/node/package-lock.json. Without CI set, tests whose tool is missing are skipped; with
+# CI=true they fail.
+deps: deps-system deps-node
+
+deps-system:
+	command -v ffprobe >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg; }
+	command -v node >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+
+deps-node:
+	cd tests/node && npm ci --no-audit --no-fund --ignore-scripts
 
 coverage-doc: $(STAMP)
 	$(BIN)/python -m kvsmock._coverage > docs/coverage.md
