@@ -29,7 +29,7 @@ from aiohttp import web
 
 from kvsmock import _clock, _dispatch, _endpoints, _http, _model, _protocol
 from kvsmock.errors import ServiceError
-from kvsmock.mock import DEFAULT_REGION, KinesisVideoMock
+from kvsmock.mock import KinesisVideoMock
 from kvsmock.server import _routes
 from kvsmock.server._putmedia import FragmentCutter, ack_lines
 from kvsmock.state import Store
@@ -65,9 +65,10 @@ class ServedMock(KinesisVideoMock):
 
     served_at: Optional[str] = None
 
-    def state(self, account_id: Optional[str] = None, region: str = DEFAULT_REGION) -> Store:
-        """The store of one account and region, leading its clients back to the server."""
-        store = super().state(account_id, region)
+    def store_for(self, account_id: str, region: str) -> Store:
+        """The store of one account and region (made on first use: by a request or by
+        :meth:`state`), leading its clients back to the server."""
+        store = super().store_for(account_id, region)
         if getattr(store, _endpoints.SERVED_AT, None) != self.served_at:
             setattr(store, _endpoints.SERVED_AT, self.served_at)
         return store
@@ -160,7 +161,7 @@ class _Server:
         if isinstance(checked, _protocol.HttpReply):
             return _send(checked)
         account_id, region = _dispatch.identity(request.headers, mock)
-        store = mock.state(account_id, target.region or region)
+        store = mock.store_for(account_id, target.region or region)
         try:
             await self.run(_find_stream, store, checked.stream_name, checked.stream_arn)
         except ServiceError as e:
@@ -233,7 +234,7 @@ class _Server:
         carries each new fragment until none has come for the idle time."""
         mock = self.mock
         headers = request.headers
-        store = mock.state(*_dispatch.identity(headers, mock))
+        store = mock.store_for(*_dispatch.identity(headers, mock))
         service_id = "kinesis-video-media"
 
         def first() -> Tuple[_protocol.HttpReply, Optional[int]]:
@@ -304,10 +305,12 @@ class _Server:
 
     async def _session(self, request: web.Request, target: _routes.Target) -> web.StreamResponse:
         mock = self.mock
-        if target.region is not None:
-            stores = [s for s in mock.stores(target.region) if s.dns_suffix == target.dns_suffix]
-        else:
-            stores = mock.stores()
+        stores = [
+            s
+            for s in mock.stores()
+            if target.region is None
+            or (s.region, s.dns_suffix) == (target.region, target.dns_suffix)
+        ]
         url = f"https://{target.host or 'kvsmock'}{target.path}"
         if request.query_string:
             url += "?" + request.query_string
