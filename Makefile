@@ -41,6 +41,12 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/run.py --quick
 
+# The server benchmark (issue 14, docs/performance.md "kvsmock serve"): per call against
+# moto's ThreadedMotoServer, PutMedia/GetMedia throughput against a raw loopback socket.
+bench-server: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r benchmarks/requirements-server.txt
+	$(BIN)/python benchmarks/server.py $(BENCH_ARGS)
+
 # Long property-based run (issue 7, docs/reliability.md): FUZZ_EXAMPLES examples per fuzz test
 # (one generated call each, x 2 tests x every implemented operation), a random seed.
 FUZZ_EXAMPLES ?= 300

@@ -48,7 +48,6 @@ _FOLLOW_POLL_SECONDS = 0.05
 _LIVE_SELECTORS = frozenset(
     {"NOW", "EARLIEST", "SERVER_TIMESTAMP", "PRODUCER_TIMESTAMP", "CONTINUATION_TOKEN"}
 )
-_READ_SIZE = 64 * 1024
 
 MOCK_KEY = web.AppKey("mock", KinesisVideoMock)
 SETTINGS_KEY = web.AppKey("settings", dict)
@@ -196,8 +195,10 @@ class _Server:
         cutter = FragmentCutter()
         ended = False
         try:
-            async for chunk in request.content.iter_chunked(_READ_SIZE):
-                payload = await self.run(cutter.feed, chunk)
+            async for chunk in request.content.iter_any():
+                if not cutter.add(chunk):  # cheap: no cluster can have completed
+                    continue
+                payload = await self.run(cutter.cut)
                 if payload is not None and await self._ack(response, ingest, payload):
                     ended = True
                     break
