@@ -281,12 +281,12 @@ def main() -> None:
     print(f"  moto ThreadedMotoServer {calls['moto_us']:9.0f} us")
     print(f"  ratio kvsmock/moto      {calls['ratio']:9.2f}  (target <= 0.5)")
     print(f"Throughput ({moved['bytes'] / 1e6:.1f} MB, {moved['fragments']} fragments)")
-    print(
-        f"  PutMedia   {moved['put_media_MBps']:8.1f} MB/s   raw upload   {moved['raw_upload_MBps']:8.1f} MB/s   ratio {moved['put_ratio']:.2f}"
-    )
-    print(
-        f"  GetMedia   {moved['get_media_MBps']:8.1f} MB/s   raw download {moved['raw_download_MBps']:8.1f} MB/s   ratio {moved['get_ratio']:.2f}"
-    )
+    for name, raw in (("PutMedia", "upload"), ("GetMedia", "download")):
+        key = "put" if name == "PutMedia" else "get"
+        print(
+            f"  {name} {moved[key + '_media_MBps']:8.1f} MB/s   raw {raw} "
+            f"{moved['raw_' + raw + '_MBps']:8.1f} MB/s   ratio {moved[key + '_ratio']:.2f}"
+        )
     RESULTS.mkdir(exist_ok=True)
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"server-{stamp}.json"
