@@ -101,10 +101,41 @@ def _kvsmock() -> Iterator[str]:
         yield server.endpoint_url
 
 
-def per_call(rounds: int, repeats: int) -> Dict[str, Any]:
-    servers: Dict[str, Callable[[], Any]] = {"kvsmock": _kvsmock, "moto": _moto}
+@contextmanager
+def _moto_process() -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(url + "/moto-api/", timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def per_call(rounds: int, repeats: int, processes: bool = False) -> Dict[str, Any]:
+    """Per-call times; ``processes``: ``kvsmock serve`` and ``moto_server`` as their own
+    processes instead of threads of this one."""
+    servers: Dict[str, Callable[[], Any]] = (
+        {"kvsmock": _serve, "moto": _moto_process}
+        if processes
+        else {"kvsmock": _kvsmock, "moto": _moto}
+    )
     times: Dict[str, List[float]] = {name: [] for name in servers}
-    with _kvsmock() as kvsmock_url, _moto() as moto_url:
+    with servers["kvsmock"]() as kvsmock_url, servers["moto"]() as moto_url:
         urls = {"kvsmock": kvsmock_url, "moto": moto_url}
         clients = {name: _client(url) for name, url in urls.items()}
         for name, client in clients.items():  # warm: models, connections, first-call caches
@@ -275,11 +306,20 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small counts (CI)")
     args = parser.parse_args()
     calls = per_call(rounds=5, repeats=2) if args.quick else per_call(rounds=40, repeats=7)
+    procs = (
+        per_call(rounds=5, repeats=2, processes=True)
+        if args.quick
+        else per_call(rounds=40, repeats=7, processes=True)
+    )
     moved = throughput(frames=20, repeats=1) if args.quick else throughput(frames=100, repeats=5)
     print(f"Per call ({calls['calls_per_round']} calls x {calls['repeats']} rounds)")
     print(f"  kvsmock ThreadedServer  {calls['kvsmock_us']:9.0f} us")
     print(f"  moto ThreadedMotoServer {calls['moto_us']:9.0f} us")
     print(f"  ratio kvsmock/moto      {calls['ratio']:9.2f}  (target <= 0.5)")
+    print("Per call, servers in their own processes")
+    print(f"  kvsmock serve           {procs['kvsmock_us']:9.0f} us")
+    print(f"  moto_server             {procs['moto_us']:9.0f} us")
+    print(f"  ratio kvsmock/moto      {procs['ratio']:9.2f}")
     print(f"Throughput ({moved['bytes'] / 1e6:.1f} MB, {moved['fragments']} fragments)")
     for name, raw in (("PutMedia", "upload"), ("GetMedia", "download")):
         key = "put" if name == "PutMedia" else "get"
@@ -292,7 +332,15 @@ def main() -> None:
     out = RESULTS / f"server-{stamp}.json"
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "quick": args.quick}
     out.write_text(
-        json.dumps({"per_call": calls, "throughput": moved, "machine": machine}, indent=2)
+        json.dumps(
+            {
+                "per_call": calls,
+                "per_call_processes": procs,
+                "throughput": moved,
+                "machine": machine,
+            },
+            indent=2,
+        )
     )
     print(f"wrote {out.relative_to(HERE.parent)}")
 
