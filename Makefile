@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONSTRAINTS ?= constraints.txt
 
-.PHONY: test lint typecheck pytest demo bench bench-quick bench-media bench-media-quick deps-system \
-	coverage-doc clean fuzz test-async test-matrix
+.PHONY: test lint typecheck pytest demo bench bench-quick bench-media bench-media-quick \
+	coverage-doc clean fuzz test-async test-matrix deps deps-system deps-node bench-server \
+	test-server-aio
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,9 +84,11 @@ bench-media: $(STAMP) deps-system
 bench-media-quick: $(STAMP) deps-system
 	$(BIN)/python benchmarks/media.py --quick
 
-# System tools the media benchmark needs (Debian / Ubuntu): the ffmpeg CLI, when missing.
-deps-system:
-	@command -v ffmpeg >/dev/null || { apt-get update && apt-get install -y --no-install-recommends ffmpeg; }
+# The server benchmark (issue 14, docs/performance.md "kvsmock serve"): per call against
+# moto's ThreadedMotoServer, PutMedia/GetMedia throughput against a raw loopback socket.
+bench-server: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r benchmarks/requirements-server.txt
+	$(BIN)/python benchmarks/server.py $(BENCH_ARGS)
 
 # Long property-based run (issue 7, docs/reliability.md): FUZZ_EXAMPLES examples per fuzz test
 # (one generated call each, x 2 tests x every implemented operation), a random seed.
@@ -96,6 +99,27 @@ fuzz: $(STAMP)
 		$(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz tests/test_stateful.py \
 		tests/test_concurrency_hammer.py tests/test_no_escape.py
 	$(BIN)/python tests/fuzz/report.py build/fuzz-report.json
+
+# What the server tests' real clients need beyond pip (docs/server.md); CI runs `make deps`
+# before `make test`. Debian's ffmpeg gives ffprobe; the AWS SDK for JavaScript v3 comes from
+# tests/node/package-lock.json. Without CI set, tests whose tool is missing are skipped; with
+# CI=true they fail.
+deps: deps-system deps-node
+
+deps-system:
+	command -v ffprobe >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg; }
+	command -v node >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+
+deps-node:
+	cd tests/node && npm ci --no-audit --no-fund --ignore-scripts
+
+# aiobotocore against kvsmock serve: the client runs in .venv-async (aiobotocore pins a
+# narrow botocore range), the server and the test in .venv. CI runs this target.
+test-server-aio: $(STAMP) .venv-async/.installed
+	KVSMOCK_AIO_PYTHON=$(CURDIR)/.venv-async/bin/python $(BIN)/python -m pytest -q \
+		-p no:cacheprovider tests/test_server_aio.py
 
 coverage-doc: $(STAMP)
 	$(BIN)/python -m kvsmock._coverage > docs/coverage.md

@@ -72,6 +72,28 @@ _GET_MEDIA = WrongEndpoint(
 )
 
 
+#: The attribute :mod:`kvsmock.server` sets on the stores it serves: the server's base URL.
+SERVED_AT = "served_at"
+
+
+def public_url(store: object, host: str, scheme: str = "https") -> str:
+    """The URL a client uses to reach a data endpoint ``host`` of ``store``.
+
+    ``https://<host>`` (``wss://`` for WebSocket endpoints), as AWS returns it, unless the
+    store is served by ``kvsmock serve``: then the host becomes the first path segment under
+    the server's base URL (``http://127.0.0.1:4567/s-1e415f8b.kinesisvideo.us-east-1.
+    amazonaws.com``), which the server routes back to the same host. The one hook through
+    which GetDataEndpoint, GetSignalingChannelEndpoint and the HLS/DASH session URLs lead
+    back to the server.
+    """
+    base = getattr(store, SERVED_AT, None)
+    if base is None:
+        return f"{scheme}://{host}"
+    if scheme in ("wss", "ws"):
+        base = "ws" + base[len("http") :]  # http -> ws, https -> wss
+    return f"{base}/{host}"
+
+
 def wrong_endpoint(service_name: str, operation: str, url: str) -> Optional[WrongEndpoint]:
     """The error for a data-plane request sent to the control-plane host, else ``None``."""
     if service_name not in DATA_PLANE_SERVICES:

@@ -47,7 +47,18 @@ import math
 import re
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Tuple,
+    Union,
+)
 from urllib.parse import urlsplit
 
 from kvsmock import _clock, _dispatch, _endpoints, _intercept, _protocol, _validate
@@ -188,32 +199,18 @@ def _payload(body: Any) -> Any:
     return _chunks(body)
 
 
-def answer(
-    mock: Any, store: Store, method: str, url: str, headers: Any, body: Any
-) -> _protocol.HttpReply:
-    """Answer one HTTP request to a stream's PUT_MEDIA data endpoint.
+class PutMediaHeaders(NamedTuple):
+    """The documented PutMedia request headers, checked."""
 
-    Args:
-        mock: the active :class:`kvsmock.KinesisVideoMock` (request ids).
-        store: the store of the request's account and of the host's region.
-        method, url: the request line; only ``POST /putMedia`` is an operation.
-        headers: a case-insensitive mapping: ``x-amzn-stream-name`` or ``x-amzn-stream-arn``,
-            ``x-amzn-fragment-timecode-type`` (``ABSOLUTE`` | ``RELATIVE``) and
-            ``x-amzn-producer-start-timestamp`` (epoch seconds, fractions allowed).
-        body: the Matroska payload: bytes, a binary file or an iterable of chunks.
+    stream_name: Optional[str]
+    stream_arn: Optional[str]
+    fragment_timecode_type: str
+    producer_start_timestamp: float
 
-    Returns:
-        200 with ``Content-Type: application/json`` and one acknowledgement per line
-        (``{"EventType": ..., "FragmentTimecode": ..., "FragmentNumber": ...}``, plus
-        ``ErrorId`` and ``ErrorCode`` on ``ERROR``); 400 ``InvalidArgumentException`` for a
-        missing or invalid header; 404 ``ResourceNotFoundException`` for an unknown stream;
-        404 ``UnknownOperationException`` for any other method or path.
-        See API_dataplane_PutMedia.html.
-    """
-    request_id: str = mock.new_request_id()
-    if method.upper() != "POST" or urlsplit(url).path != PUT_MEDIA_PATH:
-        unknown = _endpoints.UNKNOWN_OPERATION
-        return _protocol.raw_error_reply(unknown.code, unknown.status, unknown.body, request_id)
+
+def put_media_headers(headers: Any, request_id: str) -> Union[PutMediaHeaders, _protocol.HttpReply]:
+    """PutMedia's headers, or the 400 ``InvalidArgumentException`` reply for a missing or
+    invalid one (also used by :mod:`kvsmock.server`, which streams the acknowledgements)."""
     name = _header(headers, "x-amzn-stream-name")
     arn = _header(headers, "x-amzn-stream-arn")
     timecode_type = _header(headers, "x-amzn-fragment-timecode-type")
@@ -243,10 +240,43 @@ def answer(
             problems.append(
                 _problem(start, "producerStartTimestamp", "Member must be epoch seconds")
             )
-    if problems:
+    if problems or seconds is None or timecode_type is None:
         return _protocol.error_reply(
             ERROR_SERVICE, "InvalidArgumentException", _validate.summary(problems), request_id
         )
+    return PutMediaHeaders(name, arn, timecode_type, seconds)
+
+
+def answer(
+    mock: Any, store: Store, method: str, url: str, headers: Any, body: Any
+) -> _protocol.HttpReply:
+    """Answer one HTTP request to a stream's PUT_MEDIA data endpoint.
+
+    Args:
+        mock: the active :class:`kvsmock.KinesisVideoMock` (request ids).
+        store: the store of the request's account and of the host's region.
+        method, url: the request line; only ``POST /putMedia`` is an operation.
+        headers: a case-insensitive mapping: ``x-amzn-stream-name`` or ``x-amzn-stream-arn``,
+            ``x-amzn-fragment-timecode-type`` (``ABSOLUTE`` | ``RELATIVE``) and
+            ``x-amzn-producer-start-timestamp`` (epoch seconds, fractions allowed).
+        body: the Matroska payload: bytes, a binary file or an iterable of chunks.
+
+    Returns:
+        200 with ``Content-Type: application/json`` and one acknowledgement per line
+        (``{"EventType": ..., "FragmentTimecode": ..., "FragmentNumber": ...}``, plus
+        ``ErrorId`` and ``ErrorCode`` on ``ERROR``); 400 ``InvalidArgumentException`` for a
+        missing or invalid header; 404 ``ResourceNotFoundException`` for an unknown stream;
+        404 ``UnknownOperationException`` for any other method or path.
+        See API_dataplane_PutMedia.html.
+    """
+    request_id: str = mock.new_request_id()
+    if method.upper() != "POST" or urlsplit(url).path != PUT_MEDIA_PATH:
+        unknown = _endpoints.UNKNOWN_OPERATION
+        return _protocol.raw_error_reply(unknown.code, unknown.status, unknown.body, request_id)
+    checked = put_media_headers(headers, request_id)
+    if isinstance(checked, _protocol.HttpReply):
+        return checked
+    name, arn, timecode_type, seconds = checked
     from kvsmock import media
 
     try:
@@ -255,7 +285,7 @@ def answer(
             stream_name=name,
             stream_arn=arn,
             payload=_payload(body),
-            fragment_timecode_type=timecode_type or "",
+            fragment_timecode_type=timecode_type,
             producer_start_timestamp=seconds,
         )
     except ServiceError as e:

@@ -1,4 +1,5 @@
-"""The pytest plugin (entry point ``pytest11``): the ``kvsmock`` fixture and marker.
+"""The pytest plugin (entry point ``pytest11``): the ``kvsmock`` fixture and marker, and the
+``kvsmock_server`` fixture.
 
 ``def test_x(kvsmock): ...`` runs the test inside an active mock and gives it the mock.
 ``@pytest.mark.kvsmock(**options)`` passes options to :func:`kvsmock.mock_kinesisvideo`
@@ -9,11 +10,14 @@ to set options for many tests); the marker's win over the fixture's.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator
+from typing import TYPE_CHECKING, Any, Dict, Iterator
 
 import pytest
 
 from kvsmock.mock import KinesisVideoMock, check_options
+
+if TYPE_CHECKING:  # aiohttp is imported only when a test asks for the server
+    from kvsmock.server import ThreadedServer
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -59,3 +63,13 @@ def kvsmock(
 def _kvsmock_marker(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("kvsmock") is not None:
         request.getfixturevalue("kvsmock")
+
+
+@pytest.fixture
+def kvsmock_server() -> Iterator[ThreadedServer]:
+    """A ``kvsmock serve`` server on a free loopback port for one test, in a background
+    thread (``.endpoint_url``, ``.mock``); fresh state each test. Needs ``kvsmock[server]``."""
+    from kvsmock.server import ThreadedServer
+
+    with ThreadedServer() as server:
+        yield server

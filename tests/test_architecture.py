@@ -157,7 +157,10 @@ def test_handlers_never_import_protocol_or_the_hook_layers() -> None:
 LAYERS: Dict[str, float] = {
     "kvsmock": 9,
     "kvsmock._coverage": 9,
+    "kvsmock.cli": 9,
+    "kvsmock.__main__": 9,
     "kvsmock.plugin": 8,
+    "kvsmock.server": 7.5,
     "kvsmock.mock": 7,
     "kvsmock._intercept": 6,
     "kvsmock._http": 6,

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequenc
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import quoteattr
 
-from kvsmock import _clock
+from kvsmock import _clock, _endpoints
 from kvsmock.errors import ServiceError
 from kvsmock.media._av import MediaDataError as MediaDataError
 from kvsmock.media._av import MediaExtraMissing as MediaExtraMissing
@@ -358,7 +358,7 @@ def create_session(
     default_discontinuity = "NEVER" if selector_type == "PRODUCER_TIMESTAMP" else "ALWAYS"
     token = new_token(store)
     endpoint = f"b-{stream.endpoint_ids['b']}.kinesisvideo.{store.region}.{store.dns_suffix}"
-    base_url = f"https://{endpoint}/{protocol.lower()}/v1/"
+    base_url = f"{_endpoints.public_url(store, endpoint)}/{protocol.lower()}/v1/"
     session = Session(
         token=token,
         protocol=protocol,

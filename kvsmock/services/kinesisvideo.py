@@ -14,6 +14,7 @@ import hashlib
 import operator
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
+from kvsmock import _endpoints
 from kvsmock.errors import invalid_argument
 from kvsmock.services import RequestContext
 from kvsmock.state import (
@@ -216,7 +217,7 @@ def get_data_endpoint(store: Store, params: Params, ctx: RequestContext) -> Resu
     stream = _find(store, params, ctx, usable=True)
     fleet = ENDPOINT_FLEET.get(params["APIName"], DEFAULT_ENDPOINT_FLEET)
     host = f"{fleet}-{stream.endpoint_ids[fleet]}.kinesisvideo.{store.region}.{store.dns_suffix}"
-    return {"DataEndpoint": f"https://{host}"}
+    return {"DataEndpoint": _endpoints.public_url(store, host)}
 
 
 # -- signaling channels ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Mapping, Optional
 
-from kvsmock import _clock
+from kvsmock import _clock, _endpoints
 from kvsmock.errors import ServiceError, invalid_argument, not_found, resource_in_use
 from kvsmock.state._base import (
     MAX_TAGS_PER_RESOURCE,
@@ -158,7 +158,7 @@ class ChannelsMixin(StoreBase):
         prefix = "v" if protocol == "WSS" and role == "VIEWER" else CHANNEL_ENDPOINT_FLEET[protocol]
         scheme = "wss" if protocol == "WSS" else "https"
         host = f"{prefix}-{channel.endpoint_ids[prefix]}.kinesisvideo.{self.region}"
-        return f"{scheme}://{host}.{self.dns_suffix}"
+        return _endpoints.public_url(self, f"{host}.{self.dns_suffix}", scheme)
 
     def enable_media_storage(
         self, channel: SignalingChannel, stream: Stream, *, now: Optional[_dt.datetime] = None

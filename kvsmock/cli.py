@@ -1,0 +1,149 @@
+"""The ``kvsmock`` command: ``kvsmock serve`` runs the fake as an HTTP server.
+
+Prints one line, ``kvsmock serving at <URL>``, once requests are answered (after a
+``kvsmock CA file: <path>`` line with ``--tls``); SIGINT and SIGTERM stop it cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from typing import Dict, Optional, Sequence
+
+from kvsmock.mock import DEFAULT_ACCOUNT_ID
+
+#: Mirrors kvsmock.server.DEFAULT_PORT / DEFAULT_HOST without importing aiohttp for --help.
+DEFAULT_PORT = 4567
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_GET_MEDIA_IDLE_SECONDS = 3.0
+
+
+def _account(text: str) -> tuple[str, str]:
+    key, sep, account = text.partition("=")
+    if not sep or not key or not (len(account) == 12 and account.isdigit()):
+        raise argparse.ArgumentTypeError(
+            f"expected ACCESS_KEY_ID=ACCOUNT_ID with a 12-digit account id, not {text!r}"
+        )
+    return key, account
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, not {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number 0-65535, not {text!r}")
+    return int(text)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``kvsmock`` argument parser."""
+    top = argparse.ArgumentParser(prog="kvsmock", description="kvsmock: a fake of AWS KVS.")
+    commands = top.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="serve the fake over HTTP",
+        description="Serve the five Kinesis Video Streams services over HTTP (docs/server.md).",
+    )
+    serve.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (%(default)s)")
+    serve.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help="port (%(default)s; 0 picks a free one)"
+    )
+    serve.add_argument("--seed", type=int, default=0, help="seed of ids (%(default)s)")
+    serve.add_argument(
+        "--transition-seconds",
+        type=_seconds,
+        default=0.0,
+        help="how long CREATING/UPDATING/DELETING last (%(default)s)",
+    )
+    serve.add_argument(
+        "--account",
+        type=_account,
+        action="append",
+        default=[],
+        metavar="ACCESS_KEY_ID=ACCOUNT_ID",
+        help=f"map an access key to an account (repeatable); others use {DEFAULT_ACCOUNT_ID}",
+    )
+    serve.add_argument(
+        "--tls", action="store_true", help="serve HTTPS with a certificate made for this run"
+    )
+    serve.add_argument(
+        "--public-url",
+        help="base URL clients reach the server at, used in data endpoints and session URLs "
+        "(default: the URL it listens on)",
+    )
+    serve.add_argument(
+        "--get-media-idle-seconds",
+        type=_seconds,
+        default=DEFAULT_GET_MEDIA_IDLE_SECONDS,
+        help="end a GetMedia response after this long without a new fragment (%(default)s)",
+    )
+    serve.add_argument(
+        "--no-require-data-endpoint",
+        dest="require_data_endpoint",
+        action="store_false",
+        help="serve data-plane calls at the root URL too (AWS answers them only at the "
+        "GetDataEndpoint / GetSignalingChannelEndpoint URL)",
+    )
+    return top
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    from kvsmock import server
+
+    accounts: Dict[str, str] = dict(args.account)
+    options = server.ServerOptions(
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        transition_seconds=args.transition_seconds,
+        accounts=accounts,
+        tls=args.tls,
+        public_url=args.public_url,
+        get_media_idle_seconds=args.get_media_idle_seconds,
+        require_data_endpoint=args.require_data_endpoint,
+    )
+    try:
+        running = await server.start(options)
+    except OSError as e:
+        print(
+            f"kvsmock: cannot listen on {args.host}:{args.port}: {e.strerror or e}", file=sys.stderr
+        )
+        return 1
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    if running.ca_file is not None:
+        print(f"kvsmock CA file: {running.ca_file}", flush=True)
+    print(f"kvsmock serving at {running.endpoint_url}", flush=True)
+    try:
+        await stopping.wait()
+    finally:
+        await server.stop(running)
+    print("kvsmock stopped", flush=True)
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the ``kvsmock`` command; returns the exit status."""
+    args = parser().parse_args(list(argv) if argv is not None else None)
+    logging.basicConfig(level=logging.WARNING, format="kvsmock: %(levelname)s %(message)s")
+    try:
+        import aiohttp  # noqa: F401
+    except ImportError:
+        print(
+            "kvsmock serve needs the server extra: pip install 'kvsmock[server]'", file=sys.stderr
+        )
+        return 2
+    return asyncio.run(_serve(args))

@@ -1,0 +1,423 @@
+"""The aiohttp application: every request goes through :func:`kvsmock._dispatch.dispatch`.
+
+aiohttp reads request bodies as they arrive and writes chunked responses as they are made,
+keeps many connections open on one event loop, and speaks WebSockets (for signaling). The
+pipeline is synchronous (and media work may take a while), so each call runs in a thread
+pool and the event loop keeps serving other connections meanwhile.
+
+Routes (see ``docs/server.md``):
+
+- ``POST <requestUri>`` of each of the 43 operations of the five services, at the root or
+  under a data-endpoint prefix (``/s-1e415f8b.kinesisvideo.us-east-1.amazonaws.com``);
+- ``POST /putMedia`` under an ``s-`` prefix (or at the root): acknowledgements streamed
+  while the upload goes on;
+- ``GET``/``HEAD`` ``/hls/v1/...`` and ``/dash/v1/...`` under a ``b-`` prefix: session URLs;
+- ``GET /_kvsmock/health``, ``GET /_kvsmock/state``, ``POST /_kvsmock/reset``.
+
+Anything else gets the service's 404 ``UnknownOperationException``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar
+
+from aiohttp import web
+
+from kvsmock import _clock, _dispatch, _endpoints, _http, _model, _protocol
+from kvsmock.errors import ServiceError
+from kvsmock.mock import KinesisVideoMock
+from kvsmock.server import _routes
+from kvsmock.server._putmedia import FragmentCutter, ack_lines
+from kvsmock.state import Store
+
+log = logging.getLogger("kvsmock.server")
+T = TypeVar("T")
+
+#: Largest body of an API call (the operations' inputs are a few KiB at most); larger ones
+#: get HTTP 413. PutMedia bodies are streamed and have no such limit.
+MAX_BODY_BYTES = 1024 * 1024
+#: Seconds a GetMedia response stays open without a new fragment before it ends.
+DEFAULT_GET_MEDIA_IDLE_SECONDS = 3.0
+#: How often an open GetMedia response looks for new fragments (seconds).
+_FOLLOW_POLL_SECONDS = 0.05
+#: StartSelector types after which GetMedia follows the stream (the others name a fragment).
+_LIVE_SELECTORS = frozenset(
+    {"NOW", "EARLIEST", "SERVER_TIMESTAMP", "PRODUCER_TIMESTAMP", "CONTINUATION_TOKEN"}
+)
+
+#: PutMedia's error id for a stream that is not active (API_dataplane_PutMedia.html).
+_STREAM_NOT_ACTIVE = 4008
+
+#: The served mock, for handlers added to the application (``app[MOCK_KEY]``).
+MOCK_KEY = web.AppKey("mock", KinesisVideoMock)
+
+
+class ServedMock(KinesisVideoMock):
+    """A :class:`~kvsmock.KinesisVideoMock` whose stores lead clients back to a server.
+
+    Every store it hands out carries the server's base URL (``served_at``), which
+    :func:`kvsmock._endpoints.public_url` puts in front of data endpoints, channel endpoints
+    and session URLs. The mock is never started: the server calls the pipeline directly, so
+    nothing in the process is patched.
+    """
+
+    served_at: Optional[str] = None
+
+    def store_for(self, account_id: str, region: str) -> Store:
+        """The store of one account and region (made on first use: by a request or by
+        :meth:`state`), leading its clients back to the server."""
+        store = super().store_for(account_id, region)
+        if getattr(store, _endpoints.SERVED_AT, None) != self.served_at:
+            setattr(store, _endpoints.SERVED_AT, self.served_at)
+        return store
+
+
+class _Server:
+    """The request handlers of one server (one mock, one thread pool)."""
+
+    def __init__(self, mock: ServedMock, pool: ThreadPoolExecutor, idle_seconds: float) -> None:
+        self.mock = mock
+        self.pool = pool
+        self.idle_seconds = idle_seconds
+        self.closing = asyncio.Event()
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+
+    # -- entry -------------------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._route(request)
+        except web.HTTPException:
+            raise  # aiohttp's own documented replies (413 for an oversized body)
+        except (ConnectionError, asyncio.CancelledError):
+            raise
+        except Exception:  # a kvsmock fault: say so, keep serving
+            log.exception("kvsmock could not answer %s %s", request.method, request.path)
+            body = {"__type": "InternalFailure", "message": "kvsmock failed; see its log."}
+            return web.json_response(body, status=500)
+
+    async def _route(self, request: web.Request) -> web.StreamResponse:
+        path = request.path
+        if path.startswith("/_kvsmock/"):
+            return await self._control(request, path)
+        target = _routes.split(path)
+        if target.path.startswith(_http.SESSION_PATHS):
+            return await self._session(request, target)
+        if target.path == _http.PUT_MEDIA_PATH and request.method == "POST":
+            return await self._put_media(request, target)
+        found = _routes.operation(request.method, target.path)
+        if found is None:
+            return _send(_unknown_operation(self.mock.new_request_id()))
+        service_id, operation = found
+        body = await request.read()
+        host = target.host or self._control_host(request.headers)
+        url = f"https://{host}{target.path}"
+        if request.query_string:
+            url += "?" + request.query_string
+        headers = request.headers
+        if operation == "GetMedia":
+            return await self._get_media(request, url, body)
+        reply = await self.run(
+            _dispatch.dispatch, self.mock, service_id, operation, url, headers, body
+        )
+        return await self._reply(request, reply)
+
+    def _control_host(self, headers: Mapping[str, str]) -> str:
+        # The control-plane host AWS would have been reached at: a data-plane call sent to the
+        # server's root gets the error AWS gives there (kvsmock._endpoints).
+        _, region = _dispatch.identity(headers, self.mock)
+        return f"kinesisvideo.{region}.{_model.partition_of(region)[1]}"
+
+    # -- replies -----------------------------------------------------------------------------
+
+    async def _reply(self, request: web.Request, reply: _protocol.HttpReply) -> web.StreamResponse:
+        if isinstance(reply.body, (bytes, bytearray)):
+            return _send(reply)
+        response = web.StreamResponse(status=reply.status, headers=_headers(reply.headers))
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await self._write_chunks(response, reply.body)
+        await response.write_eof()
+        return response
+
+    async def _write_chunks(self, response: web.StreamResponse, body: Iterable[bytes]) -> None:
+        chunks = iter(body)
+        while True:
+            chunk = await self.run(next, chunks, None)
+            if chunk is None:
+                return
+            await response.write(chunk)
+
+    # -- PutMedia ----------------------------------------------------------------------------
+
+    async def _put_media(self, request: web.Request, target: _routes.Target) -> web.StreamResponse:
+        mock = self.mock
+        request_id = mock.new_request_id()
+        checked = _http.put_media_headers(request.headers, request_id)
+        if isinstance(checked, _protocol.HttpReply):
+            return _send(checked)
+        account_id, region = _dispatch.identity(request.headers, mock)
+        store = mock.store_for(account_id, target.region or region)
+        try:
+            await self.run(_find_stream, store, checked.stream_name, checked.stream_arn)
+        except ServiceError as e:
+            return _send(_protocol.error_reply(_http.ERROR_SERVICE, e.code, e.message, request_id))
+        from kvsmock import media
+
+        def ingest(payload: bytes) -> List[Dict[str, Any]]:
+            try:
+                return media.put_media(
+                    store,
+                    stream_name=checked.stream_name,
+                    stream_arn=checked.stream_arn,
+                    payload=payload,
+                    fragment_timecode_type=checked.fragment_timecode_type,
+                    producer_start_timestamp=checked.producer_start_timestamp,
+                )
+            except ServiceError:  # the stream went away during the upload: as ingestion
+                return [  # answers a stream that is no longer active
+                    {
+                        "EventType": "ERROR",
+                        "FragmentTimecode": -1,
+                        "FragmentNumber": "",
+                        "ErrorId": _STREAM_NOT_ACTIVE,
+                        "ErrorCode": media.ERROR_NAMES[_STREAM_NOT_ACTIVE],
+                    }
+                ]
+
+        headers = {"x-amzn-RequestId": request_id, "Content-Type": "application/json"}
+        response = web.StreamResponse(status=200, headers=headers)
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        cutter = FragmentCutter()
+        ended = False
+        try:
+            async for chunk in request.content.iter_any():
+                if not cutter.add(chunk):  # cheap: no cluster can have completed
+                    continue
+                payload = await self.run(cutter.cut)
+                if payload is not None and await self._ack(response, ingest, payload):
+                    ended = True
+                    break
+            if not ended:
+                payload = cutter.finish()
+                if payload is not None:
+                    await self._ack(response, ingest, payload)
+        except (ConnectionError, asyncio.IncompleteReadError, web.HTTPException) as e:
+            # An upload cut off: every fragment acknowledged so far stays stored.
+            log.info("PutMedia upload ended early after %d bytes: %s", cutter.received, e)
+            return response
+        except Exception as e:  # aiohttp's payload errors (a broken chunked body)
+            log.info("PutMedia upload ended early after %d bytes: %r", cutter.received, e)
+            return response
+        await response.write_eof()
+        return response
+
+    async def _ack(
+        self,
+        response: web.StreamResponse,
+        ingest: Callable[[bytes], List[Dict[str, Any]]],
+        payload: bytes,
+    ) -> bool:
+        """Ingest one payload and stream its acks; True when an ERROR ends the upload."""
+        acks = await self.run(ingest, payload)
+        if acks:
+            await response.write(ack_lines(acks))
+        return any(ack.get("EventType") == "ERROR" for ack in acks)
+
+    # -- GetMedia ----------------------------------------------------------------------------
+
+    async def _get_media(self, request: web.Request, url: str, body: bytes) -> web.StreamResponse:
+        """GetMedia through the pipeline; then, like the service, the response stays open and
+        carries each new fragment until none has come for the idle time."""
+        mock = self.mock
+        headers = request.headers
+        store = mock.store_for(*_dispatch.identity(headers, mock))
+        service_id = "kinesis-video-media"
+
+        def first() -> Tuple[_protocol.HttpReply, Optional[int]]:
+            with store.lock:  # the fragments served and the last number read together
+                reply = _dispatch.dispatch(mock, service_id, "GetMedia", url, headers, body)
+                return reply, _last_fragment(store, params) if reply.status == 200 else None
+
+        try:
+            params = json.loads(body)
+        except ValueError:
+            params = None
+        reply, last = await self.run(first)
+        selector = (params or {}).get("StartSelector") if isinstance(params, dict) else None
+        live = (
+            reply.status == 200
+            and isinstance(selector, dict)
+            and selector.get("StartSelectorType") in _LIVE_SELECTORS
+        )
+        if not live or isinstance(reply.body, (bytes, bytearray)):
+            return await self._reply(request, reply)
+        assert isinstance(params, dict)
+        response = web.StreamResponse(status=reply.status, headers=_headers(reply.headers))
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        loop = asyncio.get_running_loop()
+        try:
+            await self._write_chunks(response, reply.body)
+            deadline = loop.time() + self.idle_seconds
+            while loop.time() < deadline and not self.closing.is_set():
+                await asyncio.sleep(_FOLLOW_POLL_SECONDS)
+                if await self.run(_last_fragment, store, params) == last:
+                    continue
+                reply, last = await self.run(
+                    self._next_fragments, store, params, url, headers, last
+                )
+                if reply.status != 200 or isinstance(reply.body, (bytes, bytearray)):
+                    break  # the stream is gone: end the response
+                await self._write_chunks(response, reply.body)
+                deadline = loop.time() + self.idle_seconds
+            await response.write_eof()
+        except ConnectionError:
+            log.info("GetMedia consumer went away")
+        return response
+
+    def _next_fragments(
+        self,
+        store: Store,
+        params: Dict[str, Any],
+        url: str,
+        headers: Mapping[str, str],
+        last: Optional[int],
+    ) -> Tuple[_protocol.HttpReply, Optional[int]]:
+        """GetMedia from the continuation token of the last fragment sent (or EARLIEST)."""
+        follow: Dict[str, Any] = {k: params[k] for k in ("StreamName", "StreamARN") if k in params}
+        follow["StartSelector"] = (
+            {"StartSelectorType": "EARLIEST"}
+            if last is None
+            else {"StartSelectorType": "CONTINUATION_TOKEN", "ContinuationToken": str(last)}
+        )
+        body = json.dumps(follow).encode()
+        with store.lock:
+            reply = _dispatch.dispatch(
+                self.mock, "kinesis-video-media", "GetMedia", url, headers, body
+            )
+            return reply, _last_fragment(store, params)
+
+    # -- HLS and DASH session URLs -------------------------------------------------------------
+
+    async def _session(self, request: web.Request, target: _routes.Target) -> web.StreamResponse:
+        mock = self.mock
+        stores = [
+            s
+            for s in mock.stores()
+            if target.region is None
+            or (s.region, s.dns_suffix) == (target.region, target.dns_suffix)
+        ]
+        url = f"https://{target.host or 'kvsmock'}{target.path}"
+        if request.query_string:
+            url += "?" + request.query_string
+        reply = await self.run(_http.answer_session, stores, request.method, url)
+        return _send(reply)
+
+    # -- control -------------------------------------------------------------------------------
+
+    async def _control(self, request: web.Request, path: str) -> web.StreamResponse:
+        if path == "/_kvsmock/health" and request.method in ("GET", "HEAD"):
+            return web.json_response({"status": "ok"})
+        if path == "/_kvsmock/state" and request.method in ("GET", "HEAD"):
+            return web.json_response(await self.run(state_view, self.mock))
+        if path == "/_kvsmock/reset" and request.method == "POST":
+            await self.run(self.mock.reset)
+            return web.json_response({"reset": True})
+        return web.json_response({"message": f"No such kvsmock control path: {path}"}, status=404)
+
+
+def _find_stream(store: Store, name: Optional[str], arn: Optional[str]) -> None:
+    with store.lock:
+        store.find_stream(name, arn, now=_clock.now())
+
+
+def _last_fragment(store: Store, params: Any) -> Optional[int]:
+    """Number of the stream's newest readable fragment (None without one, or no stream)."""
+    from kvsmock import media
+
+    if not isinstance(params, dict):
+        return None
+    now = _clock.now()
+    with store.lock:
+        try:
+            stream = store.find_stream(params.get("StreamName"), params.get("StreamARN"), now=now)
+        except ServiceError:
+            return None
+        fragments = media.readable(store, stream, now)
+        return fragments[-1].number_value if fragments else None
+
+
+def state_view(mock: KinesisVideoMock) -> Dict[str, Any]:
+    """The served state as JSON: accounts -> regions -> streams (with fragment counts) and
+    signaling channels."""
+    from kvsmock import media
+
+    accounts: Dict[str, Any] = {}
+    now = _clock.now()
+    for store in mock.stores():
+        with store.lock:
+            streams = []
+            for stream in store.streams:
+                count = len(media.readable(store, stream, now)) if store.media is not None else 0
+                streams.append(
+                    {
+                        "StreamName": stream.name,
+                        "StreamARN": stream.arn,
+                        "Status": store.status(stream, now),
+                        "DataRetentionInHours": stream.data_retention_in_hours,
+                        "Fragments": count,
+                    }
+                )
+            channels = [
+                {
+                    "ChannelName": channel.name,
+                    "ChannelARN": channel.arn,
+                    "ChannelStatus": store.status(channel, now),
+                }
+                for channel in store.channels
+            ]
+        regions = accounts.setdefault(store.account_id, {})
+        regions[store.region] = {"Streams": streams, "SignalingChannels": channels}
+    return {"Accounts": accounts}
+
+
+def _headers(headers: Mapping[str, str]) -> Dict[str, str]:
+    # aiohttp sets Content-Length (or chunked encoding) itself.
+    return {k: v for k, v in headers.items() if k.lower() != "content-length"}
+
+
+def _send(reply: _protocol.HttpReply) -> web.Response:
+    body = reply.body if isinstance(reply.body, (bytes, bytearray)) else b"".join(reply.body)
+    return web.Response(status=reply.status, headers=_headers(reply.headers), body=body)
+
+
+def _unknown_operation(request_id: str) -> _protocol.HttpReply:
+    unknown = _endpoints.UNKNOWN_OPERATION
+    return _protocol.raw_error_reply(unknown.code, unknown.status, unknown.body, request_id)
+
+
+def make_app(
+    mock: ServedMock,
+    pool: ThreadPoolExecutor,
+    *,
+    get_media_idle_seconds: float = DEFAULT_GET_MEDIA_IDLE_SECONDS,
+) -> web.Application:
+    """The aiohttp application serving ``mock`` (its handlers run the pipeline in ``pool``)."""
+    server = _Server(mock, pool, get_media_idle_seconds)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app[MOCK_KEY] = mock
+    app.router.add_route("*", "/{tail:.*}", server.handle)
+
+    async def on_shutdown(_: web.Application) -> None:
+        server.closing.set()
+
+    app.on_shutdown.append(on_shutdown)
+    return app

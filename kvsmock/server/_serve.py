@@ -1,0 +1,212 @@
+"""Starting and stopping a server: on the caller's event loop (``kvsmock serve``) or in a
+background thread (:class:`ThreadedServer`)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import shutil
+import ssl
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional
+
+from aiohttp import web
+
+from kvsmock.mock import DEFAULT_ACCOUNT_ID
+from kvsmock.server._app import DEFAULT_GET_MEDIA_IDLE_SECONDS, ServedMock, make_app
+
+#: The port ``kvsmock serve`` listens on unless told otherwise (``--port 0``: a free one).
+DEFAULT_PORT = 4567
+DEFAULT_HOST = "127.0.0.1"
+#: Seconds open connections get to finish when the server stops.
+_SHUTDOWN_SECONDS = 2.0
+
+
+@dataclasses.dataclass(frozen=True)
+class ServerOptions:
+    """How a server is run; see ``kvsmock serve --help`` and ``docs/server.md``."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    seed: Optional[int] = 0
+    transition_seconds: float = 0.0
+    account_id: str = DEFAULT_ACCOUNT_ID
+    accounts: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    tls: bool = False
+    public_url: Optional[str] = None
+    get_media_idle_seconds: float = DEFAULT_GET_MEDIA_IDLE_SECONDS
+    require_data_endpoint: bool = True
+    workers: int = 16
+
+
+@dataclasses.dataclass
+class Running:
+    """A started server: its URL, its mock and what :func:`stop` releases."""
+
+    endpoint_url: str
+    mock: ServedMock
+    ca_file: Optional[str]
+    runner: web.AppRunner
+    pool: ThreadPoolExecutor
+    tls_dir: Optional[str]
+
+
+def _tls_context(host: str) -> tuple[ssl.SSLContext, str, str]:
+    """A server context with a certificate trustme issues for this run, and the CA file."""
+    import trustme
+
+    ca = trustme.CA()
+    names = ["127.0.0.1", "localhost", "::1"]
+    if host not in names and host not in ("0.0.0.0", "::"):
+        names.append(host)
+    cert = ca.issue_cert(*names)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(context)
+    folder = tempfile.mkdtemp(prefix="kvsmock-tls-")
+    ca_file = str(Path(folder) / "kvsmock-ca.pem")
+    ca.cert_pem.write_to_path(ca_file)
+    return context, ca_file, folder
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+async def start(options: ServerOptions) -> Running:
+    """Start serving on the running event loop. Raises ``OSError`` when the port is taken."""
+    mock = ServedMock(
+        account_id=options.account_id,
+        accounts=dict(options.accounts),
+        seed=options.seed,
+        transition_seconds=options.transition_seconds,
+        require_data_endpoint=options.require_data_endpoint,
+    )
+    pool = ThreadPoolExecutor(options.workers, thread_name_prefix="kvsmock-server")
+    app = make_app(mock, pool, get_media_idle_seconds=options.get_media_idle_seconds)
+    context: Optional[ssl.SSLContext] = None
+    ca_file = tls_dir = None
+    if options.tls:
+        context, ca_file, tls_dir = _tls_context(options.host)
+    runner = web.AppRunner(
+        app, access_log=None, handle_signals=False, shutdown_timeout=_SHUTDOWN_SECONDS
+    )
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, options.host, options.port, ssl_context=context)
+        await site.start()
+    except BaseException:
+        await runner.cleanup()
+        pool.shutdown(wait=False)
+        if tls_dir is not None:
+            shutil.rmtree(tls_dir, ignore_errors=True)
+        raise
+    port = runner.addresses[0][1]
+    scheme = "https" if options.tls else "http"
+    url = f"{scheme}://{_url_host(options.host)}:{port}"
+    mock.served_at = (options.public_url or url).rstrip("/")
+    return Running(url, mock, ca_file, runner, pool, tls_dir)
+
+
+async def stop(running: Running) -> None:
+    """Stop serving: open connections get a moment to finish, then everything is released."""
+    await running.runner.cleanup()
+    running.pool.shutdown(wait=True, cancel_futures=True)
+    if running.tls_dir is not None:
+        shutil.rmtree(running.tls_dir, ignore_errors=True)
+
+
+class ThreadedServer:
+    """A kvsmock server on a free loopback port, in a background thread.
+
+    Example::
+
+        with ThreadedServer() as server:
+            client = boto3.client("kinesisvideo", endpoint_url=server.endpoint_url,
+                                  region_name="us-east-1")
+
+    Keyword arguments are :class:`ServerOptions` fields (``port`` defaults to 0, a free port).
+    """
+
+    def __init__(self, **options: Any) -> None:
+        options.setdefault("port", 0)
+        self.options = ServerOptions(**options)
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._thread: Optional[threading.Thread] = None
+        self._running: Optional[Running] = None
+        self._lock = threading.Lock()
+
+    @property
+    def endpoint_url(self) -> str:
+        """The server's base URL (``http://127.0.0.1:<port>``)."""
+        return self._started().endpoint_url
+
+    @property
+    def mock(self) -> ServedMock:
+        """The served mock, to seed or inspect state in-process (``server.mock.state()``)."""
+        return self._started().mock
+
+    @property
+    def ca_file(self) -> Optional[str]:
+        """The PEM file of the CA that signed the ``tls=True`` certificate (else ``None``)."""
+        return self._started().ca_file
+
+    def _started(self) -> Running:
+        if self._running is None:
+            raise RuntimeError("the server is not running: call start() or use `with`")
+        return self._running
+
+    def start(self) -> ThreadedServer:
+        """Serve in a new thread; returns once requests are answered."""
+        with self._lock:
+            if self._running is not None:
+                return self
+            loop = asyncio.new_event_loop()
+            ready: Dict[str, Any] = {}
+            started = threading.Event()
+
+            def serve() -> None:
+                asyncio.set_event_loop(loop)
+                try:
+                    ready["running"] = loop.run_until_complete(start(self.options))
+                except BaseException as e:  # reported to start()'s caller
+                    ready["error"] = e
+                    started.set()
+                    loop.close()
+                    return
+                started.set()
+                loop.run_forever()
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.close()
+
+            thread = threading.Thread(target=serve, name="kvsmock-server", daemon=True)
+            thread.start()
+            started.wait()
+            if "error" in ready:
+                thread.join()
+                raise ready["error"]
+            self._loop, self._thread, self._running = loop, thread, ready["running"]
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and join the thread (idempotent)."""
+        with self._lock:
+            running, loop, thread = self._running, self._loop, self._thread
+            self._running = self._loop = self._thread = None
+        if running is None or loop is None or thread is None:
+            return
+        asyncio.run_coroutine_threadsafe(stop(running), loop).result()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
