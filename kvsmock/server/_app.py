@@ -30,8 +30,10 @@ from aiohttp import web
 from kvsmock import _clock, _dispatch, _endpoints, _http, _model, _protocol
 from kvsmock.errors import ServiceError
 from kvsmock.mock import DEFAULT_REGION, KinesisVideoMock
-from kvsmock.server import _routes
+from kvsmock.server import _routes, _signaling
 from kvsmock.server._putmedia import FragmentCutter, ack_lines
+from kvsmock.server._signaling import SignalingLimits, SignalingRelay
+from kvsmock.services.kinesis_video_signaling import SIGNALING_RELAY
 from kvsmock.state import Store
 
 log = logging.getLogger("kvsmock.server")
@@ -64,22 +66,33 @@ class ServedMock(KinesisVideoMock):
     """
 
     served_at: Optional[str] = None
+    #: The server's signaling WebSocket relay, which SendAlexaOfferToMaster reaches.
+    relay: Optional[SignalingRelay] = None
 
     def state(self, account_id: Optional[str] = None, region: str = DEFAULT_REGION) -> Store:
         """The store of one account and region, leading its clients back to the server."""
         store = super().state(account_id, region)
         if getattr(store, _endpoints.SERVED_AT, None) != self.served_at:
             setattr(store, _endpoints.SERVED_AT, self.served_at)
+        if getattr(store, SIGNALING_RELAY, None) is not self.relay:
+            setattr(store, SIGNALING_RELAY, self.relay)
         return store
 
 
 class _Server:
     """The request handlers of one server (one mock, one thread pool)."""
 
-    def __init__(self, mock: ServedMock, pool: ThreadPoolExecutor, idle_seconds: float) -> None:
+    def __init__(
+        self,
+        mock: ServedMock,
+        pool: ThreadPoolExecutor,
+        idle_seconds: float,
+        relay: SignalingRelay,
+    ) -> None:
         self.mock = mock
         self.pool = pool
         self.idle_seconds = idle_seconds
+        self.relay = relay
         self.closing = asyncio.Event()
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -104,6 +117,8 @@ class _Server:
         if path.startswith("/_kvsmock/"):
             return await self._control(request, path)
         target = _routes.split(path)
+        if _is_signaling(request, target):
+            return await self._signaling(request, target)
         if target.path.startswith(_http.SESSION_PATHS):
             return await self._session(request, target)
         if target.path == _http.PUT_MEDIA_PATH and request.method == "POST":
@@ -300,6 +315,24 @@ class _Server:
             )
             return reply, _last_fragment(store, params)
 
+    # -- WebRTC signaling (WebSocket) ----------------------------------------------------------
+
+    async def _signaling(self, request: web.Request, target: _routes.Target) -> web.StreamResponse:
+        mock = self.mock
+
+        def find(account_id: str, region: str, arn: str) -> None:
+            store = mock.state(account_id, region)
+            with store.lock:
+                store.find_channel(arn=arn, now=_clock.now(), usable=True)
+
+        async def find_channel(account_id: str, region: str, arn: str) -> None:
+            await self.run(find, account_id, region, arn)
+
+        fleet = target.host[0] if target.host else None
+        return await _signaling.handle(
+            request, self.relay, fleet, mock.account_for, find_channel, mock.new_request_id()
+        )
+
     # -- HLS and DASH session URLs -------------------------------------------------------------
 
     async def _session(self, request: web.Request, target: _routes.Target) -> web.StreamResponse:
@@ -321,10 +354,19 @@ class _Server:
             return web.json_response({"status": "ok"})
         if path == "/_kvsmock/state" and request.method in ("GET", "HEAD"):
             return web.json_response(await self.run(state_view, self.mock))
+        if path == "/_kvsmock/signaling" and request.method in ("GET", "HEAD"):
+            return web.json_response(self.relay.view())
         if path == "/_kvsmock/reset" and request.method == "POST":
             await self.run(self.mock.reset)
             return web.json_response({"reset": True})
         return web.json_response({"message": f"No such kvsmock control path: {path}"}, status=404)
+
+
+def _is_signaling(request: web.Request, target: _routes.Target) -> bool:
+    """A WebSocket upgrade, or any request to a channel's WSS (``m-``/``v-``) endpoint root."""
+    if request.headers.get("Upgrade", "").lower() == "websocket":
+        return True
+    return target.host is not None and target.host[0] in "mv" and target.path == "/"
 
 
 def _find_stream(store: Store, name: Optional[str], arn: Optional[str]) -> None:
@@ -402,15 +444,19 @@ def make_app(
     pool: ThreadPoolExecutor,
     *,
     get_media_idle_seconds: float = DEFAULT_GET_MEDIA_IDLE_SECONDS,
+    signaling: Optional[SignalingLimits] = None,
 ) -> web.Application:
     """The aiohttp application serving ``mock`` (its handlers run the pipeline in ``pool``)."""
-    server = _Server(mock, pool, get_media_idle_seconds)
+    relay = SignalingRelay(signaling or SignalingLimits())
+    mock.relay = relay
+    server = _Server(mock, pool, get_media_idle_seconds, relay)
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[MOCK_KEY] = mock
     app.router.add_route("*", "/{tail:.*}", server.handle)
 
     async def on_shutdown(_: web.Application) -> None:
         server.closing.set()
+        await relay.close_all()
 
     app.on_shutdown.append(on_shutdown)
     return app
