@@ -12,7 +12,11 @@ Routes (see ``docs/server.md``):
 - ``POST /putMedia`` under an ``s-`` prefix (or at the root): acknowledgements streamed
   while the upload goes on;
 - ``GET``/``HEAD`` ``/hls/v1/...`` and ``/dash/v1/...`` under a ``b-`` prefix: session URLs;
-- ``GET /_kvsmock/health``, ``GET /_kvsmock/state``, ``POST /_kvsmock/reset``.
+- WebSocket upgrades at a channel's WSS endpoint (``/m-...``, ``/v-...``): the signaling
+  data plane (:mod:`kvsmock.server._signaling`);
+- ``OPTIONS`` anywhere: the CORS preflight (:mod:`kvsmock.server._cors`);
+- ``GET /_kvsmock/health``, ``GET /_kvsmock/state``, ``GET /_kvsmock/signaling``,
+  ``POST /_kvsmock/reset``.
 
 Anything else gets the service's 404 ``UnknownOperationException``.
 """
@@ -30,7 +34,7 @@ from aiohttp import web
 from kvsmock import _clock, _dispatch, _endpoints, _http, _model, _protocol
 from kvsmock.errors import ServiceError
 from kvsmock.mock import DEFAULT_REGION, KinesisVideoMock
-from kvsmock.server import _routes, _signaling
+from kvsmock.server import _cors, _routes, _signaling
 from kvsmock.server._putmedia import FragmentCutter, ack_lines
 from kvsmock.server._signaling import SignalingLimits, SignalingRelay
 from kvsmock.services.kinesis_video_signaling import SIGNALING_RELAY
@@ -114,6 +118,8 @@ class _Server:
 
     async def _route(self, request: web.Request) -> web.StreamResponse:
         path = request.path
+        if request.method == "OPTIONS":  # a browser's CORS preflight
+            return _cors.preflight(request, _routes.split(path).path)
         if path.startswith("/_kvsmock/"):
             return await self._control(request, path)
         target = _routes.split(path)
@@ -458,5 +464,10 @@ def make_app(
         server.closing.set()
         await relay.close_all()
 
+    async def on_response_prepare(request: web.Request, response: web.StreamResponse) -> None:
+        if _cors.allows(_routes.split(request.path).path):
+            _cors.add_headers(request.headers, response.headers)
+
     app.on_shutdown.append(on_shutdown)
+    app.on_response_prepare.append(on_response_prepare)
     return app
