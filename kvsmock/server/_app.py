@@ -34,7 +34,7 @@ from aiohttp import web
 from kvsmock import _clock, _dispatch, _endpoints, _http, _model, _protocol
 from kvsmock.errors import ServiceError
 from kvsmock.mock import DEFAULT_REGION, KinesisVideoMock
-from kvsmock.server import _cors, _routes, _signaling
+from kvsmock.server import _cors, _routes, _signaling, _static
 from kvsmock.server._putmedia import FragmentCutter, ack_lines
 from kvsmock.server._signaling import SignalingLimits, SignalingRelay
 from kvsmock.services.kinesis_video_signaling import SIGNALING_RELAY
@@ -360,6 +360,10 @@ class _Server:
             return web.json_response({"status": "ok"})
         if path == "/_kvsmock/state" and request.method in ("GET", "HEAD"):
             return web.json_response(await self.run(state_view, self.mock))
+        if path.startswith(_static.PREFIX) and request.method in ("GET", "HEAD"):
+            found = _static.response(path[len(_static.PREFIX) :])
+            if found is not None:
+                return found
         if path == "/_kvsmock/signaling" and request.method in ("GET", "HEAD"):
             return web.json_response(self.relay.view())
         if path == "/_kvsmock/reset" and request.method == "POST":
