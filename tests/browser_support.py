@@ -79,7 +79,11 @@ def static_site(folder: Path) -> Iterator[str]:
 
 
 def run_pages(
-    *urls: str, timeout: float = 60.0, screenshot: Optional[Path] = None
+    *urls: str,
+    timeout: float = 60.0,
+    screenshot: Optional[Path] = None,
+    wait_for: Optional[str] = None,
+    result: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Open the pages in headless Chromium and wait for each to finish.
 
@@ -87,6 +91,10 @@ def run_pages(
     """
     node = node_with("playwright-core")
     env = dict(os.environ, CHROMIUM=chromium())
+    if wait_for is not None:
+        env["WAIT_FOR"] = wait_for
+    if result is not None:
+        env["RESULT"] = result
     done = subprocess.run(
         [
             node,
@@ -102,5 +110,5 @@ def run_pages(
         env=env,
     )
     assert done.returncode == 0, done.stderr[-4000:]
-    result: Dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    out: Dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return out

@@ -6,6 +6,7 @@ Needs ``make deps-browser deps-node``; without them the tests skip, and fail in 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Iterator
@@ -47,3 +48,64 @@ def test_chromium_plays_an_hls_session_from_a_page_on_another_origin(
     assert (result["videoWidth"], result["videoHeight"]) == (SOURCE_WIDTH, SOURCE_HEIGHT)
     assert result["duration"] == pytest.approx(SOURCE_SECONDS, abs=0.5)
     assert out["blocked"] == []
+
+
+#: What the console test reads from the page once the player has played 1.5 s.
+CONSOLE_WAIT = (
+    "(() => { const v = document.querySelector('#detail video');"
+    " return !!v && v.currentTime >= 1.5 && document.querySelectorAll('.thumbs img').length > 0;"
+    " })()"
+)
+CONSOLE_RESULT = """(() => {
+  const v = document.querySelector('#detail video');
+  const texts = (sel) => [...document.querySelectorAll(sel)].map((n) => n.textContent.trim());
+  const scopes = texts('#scope option');
+  return {
+    streams: [...document.querySelectorAll('#streams li[data-stream]')]
+      .map((n) => n.dataset.stream),
+    channels: texts('#channels li[data-channel]'),
+    scopes,
+    title: document.querySelector('#detail h2')?.textContent,
+    details: texts('#detail dd'),
+    producerBars: document.querySelectorAll('svg.timeline rect.producer').length,
+    serverBars: document.querySelectorAll('svg.timeline rect.server').length,
+    thumbnails: [...document.querySelectorAll('.thumbs img')].map((i) => i.naturalWidth),
+    videoWidth: v?.videoWidth, videoHeight: v?.videoHeight, currentTime: v?.currentTime,
+    errors: texts('.error'),
+  };
+})()"""
+
+
+def test_console_lists_a_seeded_stream_and_plays_it(server: Served, tmp_path: Path) -> None:
+    kv = client("kinesisvideo", server.url)
+    kv.create_signaling_channel(ChannelName="doorbell")
+    client("kinesisvideo", server.url, region_name="eu-west-1").create_stream(
+        StreamName="elsewhere"
+    )
+    shot = tmp_path / "console.png"
+    out = run_pages(
+        f"{server.url}/#stream=cam",
+        timeout=60,
+        screenshot=shot,
+        wait_for=CONSOLE_WAIT,
+        result=CONSOLE_RESULT,
+    )
+    page = out["pages"][0]
+    assert page is not None, out["console"]
+    assert page["errors"] == [], page
+    assert page["streams"] == ["cam"]
+    assert page["channels"] == ["doorbellACTIVE"]
+    assert any("us-east-1" in s for s in page["scopes"])
+    assert any("eu-west-1" in s for s in page["scopes"])
+    assert page["title"] == "cam"
+    assert "ACTIVE" in page["details"]
+    # The sample's three 2-second fragments, on the producer and the server timelines.
+    assert page["producerBars"] == page["serverBars"] == 3
+    assert page["thumbnails"] and set(page["thumbnails"]) == {160}
+    assert (page["videoWidth"], page["videoHeight"]) == (SOURCE_WIDTH, SOURCE_HEIGHT)
+    assert page["currentTime"] >= 1.5
+    assert out["blocked"] == []
+    assert shot.stat().st_size > 10_000
+    keep = os.environ.get("KVSMOCK_CONSOLE_SCREENSHOT")
+    if keep:  # how docs/console.png is made
+        shutil.copy(shot, keep)

@@ -15,7 +15,9 @@ Routes (see ``docs/server.md``):
 - WebSocket upgrades at a channel's WSS endpoint (``/m-...``, ``/v-...``): the signaling
   data plane (:mod:`kvsmock.server._signaling`);
 - ``OPTIONS`` anywhere: the CORS preflight (:mod:`kvsmock.server._cors`);
-- ``GET /_kvsmock/health``, ``GET /_kvsmock/state``, ``GET /_kvsmock/signaling``,
+- ``GET /``: the console page; ``GET /_kvsmock/static/<file>``: its files and hls.js;
+- ``GET /_kvsmock/health``, ``GET /_kvsmock/state``, ``GET /_kvsmock/accounts`` (access
+  key -> account), ``GET /_kvsmock/signaling`` (open WebSocket connections),
   ``POST /_kvsmock/reset``.
 
 Anything else gets the service's 404 ``UnknownOperationException``.
@@ -125,6 +127,10 @@ class _Server:
         target = _routes.split(path)
         if _is_signaling(request, target):
             return await self._signaling(request, target)
+        if path == "/" and request.method in ("GET", "HEAD"):  # the console page
+            console = _static.response(_static.CONSOLE)
+            if console is not None:
+                return console
         if target.path.startswith(_http.SESSION_PATHS):
             return await self._session(request, target)
         if target.path == _http.PUT_MEDIA_PATH and request.method == "POST":
@@ -364,6 +370,10 @@ class _Server:
             found = _static.response(path[len(_static.PREFIX) :])
             if found is not None:
                 return found
+        if path == "/_kvsmock/accounts" and request.method in ("GET", "HEAD"):
+            return web.json_response(
+                {"DefaultAccount": self.mock.account_id, "AccessKeys": dict(self.mock.accounts)}
+            )
         if path == "/_kvsmock/signaling" and request.method in ("GET", "HEAD"):
             return web.json_response(self.relay.view())
         if path == "/_kvsmock/reset" and request.method == "POST":

@@ -1,6 +1,8 @@
 // Opens pages in the system's headless Chromium (Debian's /usr/bin/chromium, or $CHROMIUM)
-// with playwright-core, which downloads no browser, and waits until every page sets
-// `window.__done`. Run by the Python browser tests:
+// with playwright-core, which downloads no browser, and waits until the JavaScript
+// expression $WAIT_FOR (default `window.__done === true`) holds on every page; each page's
+// result is the expression $RESULT (default `window.__result ?? null`). Run by the Python
+// browser tests:
 //   node browser.mjs <timeout ms> <screenshot path or -> <url> [<url> ...]
 // Prints one JSON object: {"pages": [window.__result of each page], "console": [...],
 // "blocked": [non-loopback URLs the pages tried, refused]}. A fake camera is plugged in
@@ -9,6 +11,8 @@ import { chromium } from "playwright-core";
 
 const [timeoutText, screenshot, ...urls] = process.argv.slice(2);
 const timeout = Number(timeoutText);
+const waitFor = process.env.WAIT_FOR || "window.__done === true";
+const resultOf = process.env.RESULT || "window.__result ?? null";
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
@@ -51,13 +55,13 @@ try {
   }
   for (const page of pages) {
     try {
-      await page.waitForFunction(() => window.__done === true, null, { timeout, polling: 100 });
+      await page.waitForFunction(waitFor, null, { timeout, polling: 100 });
     } catch (e) {
       out.console.push(`timeout: ${e.message.split("\n")[0]}`);
     }
-    out.pages.push(await page.evaluate(() => window.__result ?? null));
+    out.pages.push(await page.evaluate(resultOf));
   }
-  if (screenshot !== "-") await pages[0].screenshot({ path: screenshot });
+  if (screenshot !== "-") await pages[0].screenshot({ path: screenshot, fullPage: true });
 } finally {
   await browser.close();
 }
