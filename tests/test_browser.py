@@ -10,9 +10,10 @@ import os
 import shutil
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlencode
 
 import pytest
-from browser_support import BROWSER_DIR, bundle, run_pages, static_site
+from browser_support import BROWSER_DIR, NODE_DIR, bundle, node_with, run_pages, static_site
 from server_support import PRODUCER_START, SAMPLE, Served, client, put_media, serve
 
 #: tests/data/h264_320x240_10fps_6s_gop2s.mkv
@@ -109,3 +110,51 @@ def test_console_lists_a_seeded_stream_and_plays_it(server: Served, tmp_path: Pa
     keep = os.environ.get("KVSMOCK_CONSOLE_SCREENSHOT")
     if keep:  # how docs/console.png is made
         shutil.copy(shot, keep)
+
+
+def test_official_webrtc_sdk_master_and_viewer_exchange_video_in_chromium(tmp_path: Path) -> None:
+    """The npm package amazon-kinesis-video-streams-webrtc (its browser build) as master and
+    viewer in two Chromium pages: signaling through kvsmock's WSS endpoints (``--tls``, as
+    the SDK accepts only ``wss://``), media over a real RTCPeerConnection from the fake
+    camera."""
+    node_with("amazon-kinesis-video-streams-webrtc")
+    dist = NODE_DIR / "node_modules" / "amazon-kinesis-video-streams-webrtc" / "dist"
+    shutil.copy(dist / "kvs-webrtc.min.js", tmp_path / "kvs-webrtc.min.js")
+    for name in ("webrtc_page.html", "webrtc_page.js"):
+        shutil.copy(BROWSER_DIR / name, tmp_path / name)
+    with serve("--tls") as tls:
+        kv = client("kinesisvideo", tls.url, verify=tls.ca_file)
+        arn = kv.create_signaling_channel(ChannelName="doorbell")["ChannelARN"]
+        wss = {}
+        for role in ("MASTER", "VIEWER"):
+            (entry,) = kv.get_signaling_channel_endpoint(
+                ChannelARN=arn,
+                SingleMasterChannelEndpointConfiguration={"Protocols": ["WSS"], "Role": role},
+            )["ResourceEndpointList"]
+            wss[role] = entry["ResourceEndpoint"]
+        assert wss["MASTER"].startswith(tls.url.replace("https://", "wss://") + "/m-")
+        with static_site(tmp_path) as site:
+            pages = [
+                f"{site}/webrtc_page.html?"
+                + urlencode(
+                    {"role": role, "endpoint": wss[role], "channelARN": arn, "server": tls.url}
+                )
+                for role in ("MASTER", "VIEWER")
+            ]
+            out = run_pages(*pages, timeout=60)
+    master, viewer = out["pages"]
+    assert master is not None and viewer is not None, out["console"]
+    assert "error" not in master and "error" not in viewer, (master, viewer, out["console"])
+    assert master["viewerId"] == "browser-viewer"
+    assert master["connectionState"] == viewer["connectionState"] == "connected"
+    assert viewer["framesDecoded"] > 20
+    assert viewer["currentTime"] > 1
+    assert (
+        (viewer["videoWidth"], viewer["videoHeight"])
+        == (
+            master["cameraWidth"],
+            master["cameraHeight"],
+        )
+        == (320, 240)
+    )
+    assert out["blocked"] == []
