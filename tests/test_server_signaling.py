@@ -464,3 +464,16 @@ def test_signaling_control_view_lists_open_connections(
 
     asyncio.run(run())
     wait_for(lambda: requests.get(url, timeout=10).json() == {"Channels": {}})
+
+
+def test_serve_takes_signaling_limits_on_its_command_line() -> None:
+    with serve("--signaling-idle-seconds", "0.3") as served:
+        channel = Channel(served.url)
+
+        async def run() -> None:
+            async with connect(channel.master_url(), ping_interval=None) as master:
+                with pytest.raises(ConnectionClosed):
+                    await asyncio.wait_for(master.recv(), 5)
+                assert master.close_code == 1000
+
+        asyncio.run(run())

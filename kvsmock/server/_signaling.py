@@ -86,7 +86,8 @@ class SignalingLimits:
             closed (AWS: 10 minutes).
         max_connection_seconds: a connection's longest life (AWS: 1 hour).
         go_away_seconds: the ``GO_AWAY`` event comes this long before the end of a
-            connection's life (AWS: a grace period of at most 1 minute).
+            connection's life (AWS: a grace period of at most 1 minute), or halfway
+            through a life shorter than twice this.
         max_viewers: concurrent viewer connections per channel (AWS: 10); one more gets
             HTTP 400 ``ClientLimitExceededException``.
         max_payload_chars: longest ``messagePayload`` (AWS: "10K"; kvsmock counts 10,000
@@ -369,7 +370,7 @@ class SignalingRelay:
         ws = peer.ws
         started = last_heard = loop.time()
         end = started + limits.max_connection_seconds
-        go_away_at = max(started, end - limits.go_away_seconds)
+        go_away_at = end - min(limits.go_away_seconds, limits.max_connection_seconds / 2)
         go_away_sent = False
         while not ws.closed:
             now = loop.time()
