@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz deps deps-system \
-	deps-node deps-browser test-browser bench-server
+	deps-node deps-browser test-browser bench-server test-server-aio
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ bench: $(STAMP)
 # Small counts: proves the benchmark runs (asserts nothing about speed); for CI.
 bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/run.py --quick
+
+# The server benchmark (issue 14, docs/performance.md "kvsmock serve"): per call against
+# moto's ThreadedMotoServer, PutMedia/GetMedia throughput against a raw loopback socket.
+bench-server: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r benchmarks/requirements-server.txt
+	$(BIN)/python benchmarks/server.py $(BENCH_ARGS)
 
 # Long property-based run (issue 7, docs/reliability.md): FUZZ_EXAMPLES examples per fuzz test
 # (one generated call each, x 2 tests x every implemented operation), a random seed.
@@ -78,8 +84,20 @@ test-browser: $(STAMP)
 deps-node:
 	cd tests/node && npm ci --no-audit --no-fund --ignore-scripts
 
+# aiobotocore against kvsmock serve: the client runs in its own small venv (aiobotocore pins
+# a narrow botocore range; the client needs nothing of kvsmock); the server and the test run
+# in .venv. CI runs this target.
+.venv-aio/.installed: tests/aio/requirements.txt
+	test -x .venv-aio/bin/python || $(PYTHON) -m venv .venv-aio
+	.venv-aio/bin/python -m pip install --quiet -r tests/aio/requirements.txt
+	touch .venv-aio/.installed
+
+test-server-aio: $(STAMP) .venv-aio/.installed
+	KVSMOCK_AIO_PYTHON=$(CURDIR)/.venv-aio/bin/python $(BIN)/python -m pytest -q \
+		-p no:cacheprovider tests/test_server_aio.py
+
 coverage-doc: $(STAMP)
 	$(BIN)/python -m kvsmock._coverage > docs/coverage.md
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-aio build *.egg-info .mypy_cache .pytest_cache .ruff_cache

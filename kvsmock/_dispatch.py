@@ -38,7 +38,7 @@ class MockLike(Protocol):
     strict: bool
     require_data_endpoint: bool
 
-    def state(self, account_id: Optional[str] = ..., region: str = ...) -> Store: ...
+    def store_for(self, account_id: str, region: str) -> Store: ...
 
     def account_for(self, access_key_id: Optional[str]) -> str: ...
 
@@ -186,7 +186,7 @@ def dispatch(
             op.service_name, "InvalidArgumentException", _validate.summary(problems), request_id
         )
     account_id, region = identity(headers, mock)
-    store = mock.state(account_id, region)
+    store = mock.store_for(account_id, region)
     ctx = _new_tuple(
         RequestContext, (op.service_name, operation, account_id, region, _clock.now(), request_id)
     )

@@ -128,16 +128,16 @@ def _resolve(url: str, headers: Any) -> Optional[_Target]:
     if fleet == "b":
         if not parts.path.startswith(SESSION_PATHS):
             return None
-        stores = [s for s in mock.stores(region) if s.dns_suffix == dns_suffix]
+        stores = [s for s in mock.stores() if s.region == region and s.dns_suffix == dns_suffix]
         if any(_serves_host(s, endpoint_id, parts.hostname or "") for s in stores):
             return _Target(mock, stores, True)
         return None
     account_id, _ = _dispatch.identity(headers, mock)
-    store: Store = mock.state(account_id, region)
-    if store.dns_suffix != dns_suffix:
-        return None
-    if any(s.endpoint_ids.get("s") == endpoint_id for s in store.streams):
-        return _Target(mock, [store], False)
+    for store in mock.stores():  # looked up, never created: a host check is a read
+        if (store.account_id, store.region, store.dns_suffix) != (account_id, region, dns_suffix):
+            continue
+        if any(s.endpoint_ids.get("s") == endpoint_id for s in store.streams):
+            return _Target(mock, [store], False)
     return None
 
 

@@ -6,9 +6,14 @@ every client made afterwards routes ``before-send.<service-id>.<Operation>`` her
 handler is inert unless a mock is active; then the innermost active mock answers, and
 botocore still serializes, signs and parses as it does against AWS.
 
-While any mock is active, ``URLLib3Session.send`` is wrapped so that a botocore request no
-mock answered (another AWS service, an odd endpoint) is refused instead of sent, unless its
-host is loopback or allowed by the mock's ``allow_network``.
+aiobotocore (and aioboto3, built on it) emits the same event with the same request, so the
+same handler answers its clients; only the response object differs, because its endpoint
+awaits the body (:func:`_aio_response`).
+
+While any mock is active, the ``send`` of botocore's ``URLLib3Session`` (and of
+aiobotocore's ``AIOHTTPSession`` / ``HttpxSession`` when aiobotocore is loaded) is wrapped so
+that a request no mock answered (another AWS service, an odd endpoint) is refused instead of
+sent, unless its host is loopback or allowed by the mock's ``allow_network``.
 """
 
 from __future__ import annotations
@@ -19,7 +24,18 @@ import sys
 import threading
 import weakref
 from fnmatch import fnmatch
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+)
 from urllib.parse import urlsplit
 
 from botocore import handlers as _handlers
@@ -82,98 +98,10 @@ class _RawBody:
         self._pending = b""
 
 
-ResponseFactory = Callable[[str, int, Mapping[str, str], Any], AWSResponse]
-
-
 def _aws_response(url: str, status: int, headers: Mapping[str, str], body: Any) -> AWSResponse:
-    """``AWSResponse(url, status, headers, raw)`` as botocore's constructor builds it.
-
-    A bytes body is also set as the response's read ``content`` (what ``content`` would read
-    from ``raw`` and keep): botocore parses a non-streaming body from ``content``; a
-    streaming one still gets ``raw``, unread.
-    """
-    response = AWSResponse(url, status, headers, _RawBody(body))  # type: ignore[arg-type]
-    if body.__class__ is bytes:
-        response._content = body  # type: ignore[attr-defined]
-    return response
-
-
-def _register_authorization_getter(headers_dict: Any, header_key: Any) -> None:
-    """Let :func:`kvsmock._dispatch.identity` read ``Authorization`` from botocore's
-    ``HeadersDict`` with one prebuilt ``_HeaderKey`` instead of making one per request (a
-    private layout: registered only if it reads what ``get`` reads)."""
-    key = header_key("Authorization")
-
-    def authorization(headers: Any) -> Any:
-        return headers._dict.get(key)
-
-    try:
-        probe = headers_dict({"AUTHORIZATION": "x", "Other": "y"})
-        agrees = authorization(probe) == probe.get("Authorization") == "x"
-        agrees = agrees and authorization(headers_dict()) is None
-    except Exception:  # pragma: no cover - another botocore layout
-        agrees = False
-    if agrees:
-        _dispatch.AUTHORIZATION_GETTERS[headers_dict] = authorization
-
-
-def _response_factory() -> ResponseFactory:
-    """A faster equivalent of :func:`_aws_response`, or that function itself.
-
-    ``AWSResponse.__init__`` copies the headers into a ``HeadersDict`` through
-    ``MutableMapping.update``: a new ``_HeaderKey`` and three Python calls per header, on
-    every response. The factory fills the ``HeadersDict``'s dict directly, with one
-    ``_HeaderKey`` per header name kept for reuse (they are immutable). It relies on
-    botocore's private layout, so it is used only if a response it builds has the same
-    attributes, the same headers (read case-insensitively) and the same content as one
-    the constructor builds; otherwise the constructor is.
-    """
-    try:
-        from botocore.awsrequest import HeadersDict, _HeaderKey
-    except ImportError:  # pragma: no cover - a botocore without them
-        return _aws_response
-    keys: Dict[str, Any] = {}
-    new_response = AWSResponse.__new__
-    new_headers = HeadersDict.__new__
-
-    def fast(url: str, status: int, headers: Mapping[str, str], body: Any) -> AWSResponse:
-        table = {}
-        for name, value in headers.items():
-            key = keys.get(name)
-            if key is None:
-                if len(keys) >= 256:
-                    keys.clear()
-                key = keys[name] = _HeaderKey(name)
-            table[key] = value
-        copied = new_headers(HeadersDict)
-        copied._dict = table  # type: ignore[attr-defined]
-        response = new_response(AWSResponse)
-        response.url = url
-        response.status_code = status
-        response.headers = copied
-        response.raw = _RawBody(body)
-        response._content = body if body.__class__ is bytes else None  # type: ignore[attr-defined]
-        return response
-
-    _register_authorization_getter(HeadersDict, _HeaderKey)
-    sample = {"x-amzn-RequestId": "r", "Content-Type": "application/json", "Content-Length": "2"}
-    try:
-        ours, theirs = (f("https://x", 200, sample, b"{}") for f in (fast, _aws_response))
-        same = (
-            vars(ours).keys() == vars(theirs).keys()
-            and vars(ours.headers).keys() == vars(theirs.headers).keys()
-            and list(ours.headers.items()) == list(theirs.headers.items())
-            and ours.headers.get("X-AMZN-REQUESTID") == "r"
-            and ours.content == theirs.content == b"{}"
-            and ours.status_code == theirs.status_code
-        )
-    except Exception:  # pragma: no cover - another botocore layout
-        same = False
-    return fast if same else _aws_response
-
-
-#: Built on the first answered request (not at import).
-_new_response: Optional[ResponseFactory] = None
+    """The ``AWSResponse`` botocore's own HTTP session would return (``raw`` is read by
+    ``content`` or streamed by a ``StreamingBody``)."""
+    return AWSResponse(url, status, headers, _RawBody(body))  # type: ignore[arg-type]
 
 
 def active_mock() -> Optional[Any]:
@@ -182,19 +110,11 @@ def active_mock() -> Optional[Any]:
     return stack[-1] if stack else None
 
 
-#: ``before-send.<service id>.<operation>`` -> (service id, operation); at most 43 x 5 names.
-_event_names: Dict[str, Any] = {}
-
-
 def _before_send(request: Any, event_name: str, **_: Any) -> Optional[AWSResponse]:
-    stack = _active
-    if not stack:
+    mock = active_mock()
+    if mock is None:
         return None
-    mock = stack[-1]
-    names = _event_names.get(event_name)
-    if names is None:
-        names = _event_names[event_name] = tuple(event_name.split(".", 2)[1:])
-    service_id, operation = names
+    _before, service_id, operation = event_name.split(".", 2)
     reply = _dispatch.dispatch(
         mock,
         service_id,
@@ -203,10 +123,10 @@ def _before_send(request: Any, event_name: str, **_: Any) -> Optional[AWSRespons
         request.headers,
         _protocol.decode_body(request.body),
     )
-    global _new_response
-    if _new_response is None:
-        _new_response = _response_factory()
-    response = _new_response(request.url, reply.status, reply.headers, reply.body)
+    if _from_aiobotocore(request):
+        response: AWSResponse = _aio_response(request.url, reply.status, reply.headers, reply.body)
+    else:
+        response = _aws_response(request.url, reply.status, reply.headers, reply.body)
     if "moto" in sys.modules:
         request.url = _ANSWERED_URL
     return response
@@ -217,27 +137,21 @@ for _event in _EVENTS:
     _handlers.BUILTIN_HANDLERS.append((_event, _before_send, _handlers.REGISTER_FIRST))
 
 
-def _has_handler(emitter: Any) -> bool:
-    inner = getattr(emitter, "_emitter", emitter)  # EventAliaser wraps HierarchicalEmitter
-    try:
-        found = inner._handlers.prefix_search(_EVENTS[0] + ".DescribeStream")
-    except AttributeError:
-        return False
-    return _before_send in found
-
-
 def patch_emitter(emitter: Any) -> None:
-    """Register the handler on an event emitter that predates ``import kvsmock`` (idempotent)."""
-    if _has_handler(emitter):
-        return
+    """Register the handler on an event emitter that predates ``import kvsmock`` (idempotent).
+
+    Public emitter calls only: any registration of the handler (the built-in one a session
+    made after the import has, or an earlier patch) is removed, then it is registered once
+    under its ``unique_id``, so it never runs twice for one request.
+    """
     for event in _EVENTS:
-        emitter.register_first(event, _before_send, unique_id=f"{_UNIQUE_ID}:{event}")
+        unique_id = f"{_UNIQUE_ID}:{event}"
+        emitter.unregister(event, _before_send, unique_id=unique_id)
+        emitter.unregister(event, _before_send)
+        emitter.register_first(event, _before_send, unique_id=unique_id)
 
 
 _patched_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
-#: The default session checked last (a weak reference): every start looks at
-#: ``boto3.DEFAULT_SESSION``, which is almost always the one it saw the time before.
-_last_session: Callable[[], Any] = lambda: None  # noqa: E731 - a dead reference's call
 
 
 def patch_default_session() -> None:
@@ -246,22 +160,93 @@ def patch_default_session() -> None:
     The session is kept (no rebuilding, so its clients, caches and loaded models stay); the
     handler is inert whenever no mock is active.
     """
-    global _last_session
     boto3 = sys.modules.get("boto3")
     session = getattr(boto3, "DEFAULT_SESSION", None) if boto3 is not None else None
-    if session is None or session is _last_session():
+    if session is None or session in _patched_sessions:
         return
-    if session not in _patched_sessions:
-        patch_emitter(session._session.get_component("event_emitter"))
-        _patched_sessions.add(session)
-    _last_session = weakref.ref(session)
+    patch_emitter(session.events)
+    _patched_sessions.add(session)
+
+
+# -- aiobotocore (and aioboto3): the same reply, as the response its endpoint awaits ----------
+
+
+def _from_aiobotocore(request: Any) -> bool:
+    """Whether an aiobotocore client sent ``request`` (then its endpoint awaits the
+    response's ``content`` and reads streaming bodies asynchronously).
+
+    botocore 1.42 and later hand the request context to ``before-send``: its
+    ``client_config`` is an ``AioConfig`` for aiobotocore clients. Older botocore has no
+    context there; aiobotocore's ``User-Agent`` (``aiobotocore/<version> ...``) tells then.
+    """
+    module = sys.modules.get("aiobotocore.config")
+    if module is None:
+        return False
+    context = getattr(request, "context", None)
+    if context and "client_config" in context:
+        return isinstance(context["client_config"], module.AioConfig)
+    user_agent = request.headers.get("User-Agent") or b""
+    if isinstance(user_agent, str):
+        user_agent = user_agent.encode("latin-1")
+    return bool(user_agent.startswith(b"aiobotocore/"))
+
+
+class _AsyncContent:
+    """What aiobotocore's ``StreamingBody`` reads: aiohttp's ``StreamReader`` interface
+    (``await read(n)``, ``n`` -1 for all, and ``at_eof()``) over a :class:`_RawBody`."""
+
+    def __init__(self, raw: _RawBody) -> None:
+        self._raw = raw
+        self._eof = False
+
+    async def read(self, n: int = -1) -> bytes:
+        data = self._raw.read(None if n is None or n < 0 else n)
+        if not data or n is None or n < 0:
+            self._eof = True
+        return data
+
+    def at_eof(self) -> bool:
+        return self._eof
+
+
+class _AsyncRawBody:
+    """The ``raw`` of an aiobotocore response: an ``aiohttp.ClientResponse`` look-alike with
+    ``await read()``, ``content`` (see :class:`_AsyncContent`), ``url`` and ``close()``."""
+
+    def __init__(self, url: str, body: Union[bytes, Iterable[bytes]]) -> None:
+        self.url = url
+        self._raw = _RawBody(body)
+        self.content = _AsyncContent(self._raw)
+
+    async def read(self) -> bytes:
+        return await self.content.read()
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def release(self) -> None:
+        self._raw.close()
+
+    async def __aenter__(self) -> _AsyncRawBody:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _aio_response(url: str, status: int, headers: Mapping[str, str], body: Any) -> AWSResponse:
+    from aiobotocore.awsrequest import AioAWSResponse  # loaded: the request came from it
+
+    response: AWSResponse = AioAWSResponse(url, status, headers, _AsyncRawBody(url, body))
+    return response
 
 
 # -- the network guard ---------------------------------------------------------------------
 
-_original_send: Optional[Callable[..., Any]] = None
-#: The class whose ``send`` the guard replaced (restored on the last stop).
-_urllib3_session: Any = None
+#: HTTP session class -> its own ``send``, while the guard replaces it (first start to last
+#: stop): botocore's ``URLLib3Session`` always, aiobotocore's ``AIOHTTPSession`` and
+#: ``HttpxSession`` when aiobotocore is loaded.
+_original_sends: Dict[Any, Callable[..., Any]] = {}
 
 
 def _is_allowed(url: str) -> bool:
@@ -280,50 +265,77 @@ def _is_allowed(url: str) -> bool:
     return any(fnmatch(host, pattern) for pattern in (allow or ()))
 
 
-def _guarded_send(self: Any, request: Any) -> Any:
-    if _active and not _is_allowed(request.url):
-        raise NetworkAccessBlocked(request.url)
-    assert _original_send is not None
-    return _original_send(self, request)
+def _check_allowed(url: str) -> None:
+    if _active and not _is_allowed(url):
+        raise NetworkAccessBlocked(url)
 
 
-def _session_class() -> Any:
-    """``botocore.httpsession.URLLib3Session`` as it is now (loaded with any client)."""
+def _guard_sync(cls: Any) -> Callable[..., Any]:
+    def guarded_send(self: Any, request: Any) -> Any:
+        _check_allowed(request.url)
+        return _original_sends[cls](self, request)
+
+    return guarded_send
+
+
+def _guard_async(cls: Any) -> Callable[..., Any]:
+    async def guarded_send(self: Any, request: Any) -> Any:
+        _check_allowed(request.url)
+        return await _original_sends[cls](self, request)
+
+    return guarded_send
+
+
+def _session_classes() -> List[Tuple[Any, Callable[[Any], Callable[..., Any]]]]:
+    """The HTTP session classes loaded now, with the guard each needs."""
     module: Any = sys.modules.get("botocore.httpsession")
     if module is None:
         from botocore import httpsession as module
-    return module.URLLib3Session
+    classes: List[Tuple[Any, Callable[[Any], Callable[..., Any]]]] = [
+        (module.URLLib3Session, _guard_sync)
+    ]
+    for name, attribute in (
+        ("aiobotocore.httpsession", "AIOHTTPSession"),
+        ("aiobotocore.httpxsession", "HttpxSession"),
+    ):
+        cls = getattr(sys.modules.get(name), attribute, None)
+        if cls is not None:
+            classes.append((cls, _guard_async))
+    return classes
+
+
+def _guard_on() -> None:
+    for cls, guard in _session_classes():
+        if cls not in _original_sends:
+            _original_sends[cls] = cls.send
+            cls.send = guard(cls)
+
+
+def _guard_off() -> None:
+    for cls, send in _original_sends.items():
+        cls.send = send
+    _original_sends.clear()
 
 
 def push(mock: Any, on_first: Callable[[], None]) -> None:
     """Make ``mock`` the innermost active mock; ``on_first`` runs when none was active."""
-    global _original_send, _urllib3_session
     with _lock:
         if not _active:
-            cls = _session_class()
             on_first()
-            _original_send = cls.send
-            cls.send = _guarded_send
-            _urllib3_session = cls
+        _guard_on()  # also covers an HTTP session class loaded since the first start
         _active.append(mock)
     patch_default_session()
 
 
 def pop(mock: Any, on_last: Callable[[], None]) -> None:
     """Deactivate ``mock``; ``on_last`` runs when it was the last active one."""
-    global _original_send, _urllib3_session
     with _lock:
-        if _active and _active[-1] is mock:
-            del _active[-1]
+        for i in range(len(_active) - 1, -1, -1):
+            if _active[i] is mock:
+                del _active[i]
+                break
         else:
-            for i in range(len(_active) - 2, -1, -1):
-                if _active[i] is mock:
-                    del _active[i]
-                    break
-            else:
-                return
+            return
         if not _active:
-            if _original_send is not None and _urllib3_session is not None:
-                _urllib3_session.send = _original_send
-                _original_send = _urllib3_session = None
+            _guard_off()
             on_last()

@@ -123,3 +123,14 @@ def output_payload_member(service_name: str, operation: str) -> Optional[str]:
         return None
     payload: Optional[str] = shape.serialization.get("payload")
     return payload
+
+
+def region_known(region: str) -> bool:
+    """Whether botocore's partitions data lists ``region`` or a partition's ``regionRegex``
+    matches it (the rule botocore's endpoint rulesets apply)."""
+    return any(region in names or pattern.match(region) for names, pattern, _, _ in _partitions())
+
+
+def region_names() -> FrozenSet[str]:
+    """Every region botocore's partitions data lists, in every partition."""
+    return frozenset(name for regions, _, _, _ in _partitions() for name in regions)

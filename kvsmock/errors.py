@@ -81,8 +81,12 @@ class NetworkAccessBlocked(KvsmockError, ConnectionRefusedError):
     def __init__(self, url: str) -> None:
         super().__init__(
             f"kvsmock blocked a botocore request to {url!r}: no mock answered it and network "
-            "access is off while a mock is active. Allow hosts with "
-            "mock_kinesisvideo(allow_network=['host']) or allow_network=True."
+            "access is off while a mock is active. To fake another AWS service too, also "
+            "start moto's mock_aws (it composes with kvsmock: @mock_aws over "
+            "@mock_kinesisvideo). If this is a Kinesis Video Streams client created before "
+            "`import kvsmock`, route it with kvsmock.patch_client(client). To let the request "
+            "through, allow its host: mock_kinesisvideo(allow_network=['host']) or "
+            "allow_network=True."
         )
         self.url = url
 

@@ -1,9 +1,13 @@
 """``mock_kinesisvideo``: the decorator, context manager and start/stop object.
 
+Reading order: the options a mock takes and their checks; :class:`KinesisVideoMock` (its
+options, its state helpers, activation, the decorator); the environment while a mock is
+active; the public functions :func:`mock_kinesisvideo` and :func:`patch_client`.
+
 State lives on the mock instance, one :class:`kvsmock.state.Store` per (account, region).
-Starting a mock provides fake credentials through the environment and makes it the
-innermost active mock; stopping it restores the environment exactly, also when the body
-raised. Only the stack of active mocks is process-wide.
+Starting the first mock provides fake credentials through the environment; stopping the
+last one restores the environment exactly, also when the body raised. Only the stack of
+active mocks (in :mod:`kvsmock._intercept`) is process-wide.
 """
 
 from __future__ import annotations
@@ -16,30 +20,31 @@ import sys
 import threading
 from types import MappingProxyType
 from typing import (
-    TYPE_CHECKING,
     Any,
+    AsyncIterator,
     Callable,
     Dict,
     Iterable,
+    Iterator,
     List,
     Mapping,
     Optional,
+    ParamSpec,
     Tuple,
     TypeVar,
     Union,
-    cast,
+    overload,
 )
 
-from kvsmock import _clock, _http, _intercept, _model
+from kvsmock import _clock, _http, _intercept, _model, _scope
+from kvsmock.errors import not_found
 from kvsmock.state import DEFAULT_CHANNEL_LIMIT, DEFAULT_STREAM_LIMIT, Store
 
-if TYPE_CHECKING:  # imported lazily: unittest costs ~5 ms of import time
-    import unittest
-
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T", bound=type)
 
 DEFAULT_ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "us-east-1"
 #: Fake credentials set in the environment while a mock is active.
 FAKE_CREDENTIALS: Mapping[str, str] = MappingProxyType(
     {
@@ -50,126 +55,32 @@ FAKE_CREDENTIALS: Mapping[str, str] = MappingProxyType(
 #: Removed from the environment while a mock is active, so that a real session token never
 #: pairs with the fake key (and no request carries ``X-Amz-Security-Token``).
 HIDDEN_CREDENTIALS = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
-#: What the first start found, to put back on the last stop: (the mapping it changed,
-#: whether it wrote ``os.environ``'s store directly, and per variable its name, its key in
-#: that store and the value found there, ``None`` when unset).
-_saved_env: List[Tuple[Any, bool, List[Tuple[str, Any, Any]]]] = []
-#: ``os.environ``'s own encoding of the names and values the mock writes, made once:
-#: ((name, key, value) of each fake credential, (name, key) of each hidden variable).
-_env_codes: Optional[Tuple[Tuple[Tuple[str, Any, Any], ...], Tuple[Tuple[str, Any], ...]]] = None
-#: The (``FAKE_CREDENTIALS``, ``HIDDEN_CREDENTIALS``) the codes were made of.
-_env_codes_of: Optional[Tuple[Mapping[str, str], Tuple[str, ...]]] = None
-_ENVIRON_CLASS = getattr(os, "_Environ", None)
+#: The keyword options of :class:`KinesisVideoMock`, :func:`mock_kinesisvideo`, the
+#: ``@pytest.mark.kvsmock`` marker and the ``kvsmock_options`` fixture.
+OPTIONS = (
+    "account_id",
+    "accounts",
+    "seed",
+    "transition_seconds",
+    "strict",
+    "allow_network",
+    "stream_limit",
+    "channel_limit",
+    "require_data_endpoint",
+)
 
 
-def _codes_for(environ: Any) -> Optional[Tuple[Any, ...]]:
-    """The encoded names and values, if ``environ`` is CPython's or PyPy's ``os._Environ``.
-
-    ``os.environ[key] = value`` is ``putenv(encodekey(key), encodevalue(value))`` plus the
-    same pair in its ``_data`` dict, and ``del`` is ``unsetenv`` plus the removal; the mock
-    writes the same constants on every start and stop, so it encodes them once and does
-    the two steps itself (a third of the cost). Any other mapping is written through.
-    """
-    global _env_codes, _env_codes_of
-    if _ENVIRON_CLASS is None or environ.__class__ is not _ENVIRON_CLASS:
-        return None
-    made_of = _env_codes_of
-    if (  # redone if either constant is replaced
-        _env_codes is None
-        or made_of is None
-        or made_of[0] is not FAKE_CREDENTIALS
-        or made_of[1] is not HIDDEN_CREDENTIALS
-    ):
-        try:
-            key, value = environ.encodekey, environ.encodevalue
-            _env_codes = (
-                tuple((k, key(k), value(v)) for k, v in FAKE_CREDENTIALS.items()),
-                tuple((k, key(k)) for k in HIDDEN_CREDENTIALS),
-            )
-            environ._data  # noqa: B018 - the store must be there too
-        except AttributeError:  # pragma: no cover - another os module
-            return None
-        _env_codes_of = (FAKE_CREDENTIALS, HIDDEN_CREDENTIALS)
-    return _env_codes
+# -- the options' checks -------------------------------------------------------------------
 
 
-def _install_env() -> None:
-    environ: Any = os.environ  # os._Environ's private store is used below
-    codes = _codes_for(environ)
-    saved: List[Tuple[str, Any, Any]] = []
-    if codes is None:
-        for key, value in FAKE_CREDENTIALS.items():
-            saved.append((key, key, environ.get(key)))
-            environ[key] = value
-        for key in HIDDEN_CREDENTIALS:
-            saved.append((key, key, environ.pop(key, None)))
-    else:
-        data = environ._data
-        putenv = os.putenv
-        fake, hidden = codes
-        for name, key, value in fake:
-            saved.append((name, key, data.get(key)))
-            putenv(key, value)
-            data[key] = value
-        for name, key in hidden:
-            found = data.pop(key, None)
-            if found is not None:
-                os.unsetenv(key)
-            saved.append((name, key, found))
-    _saved_env.append((environ, codes is not None, saved))
-
-
-def _restore_env() -> None:
-    if not _saved_env:
-        return
-    environ, direct, saved = _saved_env.pop()
-    if direct:
-        data = environ._data
-        for _, key, value in saved:
-            if value is None:
-                if data.pop(key, None) is not None:
-                    os.unsetenv(key)
-            else:
-                os.putenv(key, value)
-                data[key] = value
-    else:
-        for name, _, value in saved:
-            if value is None:
-                environ.pop(name, None)
-            else:
-                environ[name] = value
-    _forget_fake_credentials()
-
-
-def _on_first_start() -> None:
-    _install_env()
-    _http.activate()
-
-
-def _on_last_stop() -> None:
-    _http.deactivate()
-    _restore_env()
-
-
-def _forget_fake_credentials() -> None:
-    # boto3.DEFAULT_SESSION caches the credentials it first resolves. If that happened while
-    # a mock was active, they are our fake ones: drop them so the session resolves afresh.
-    boto3 = sys.modules.get("boto3")
-    session = getattr(boto3, "DEFAULT_SESSION", None)
-    core = getattr(session, "_session", None)
-    credentials = getattr(core, "_credentials", None)
-    # Read the plain attribute: RefreshableCredentials.access_key is a property that may
-    # refresh (a network call); ours, from the environment, are plain Credentials.
-    access_key = getattr(credentials, "__dict__", {}).get("access_key")
-    if core is not None and access_key == FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]:
-        core._credentials = None
-
-
-def _account_id(value: Any, option: str) -> str:
-    """A 12-digit AWS account id, or ``ValueError`` (ARNs and scopes carry it)."""
-    if not (isinstance(value, str) and len(value) == 12 and value.isascii() and value.isdigit()):
-        raise ValueError(f"{option} must be a 12-digit AWS account id, not {value!r}")
-    return value
+def check_options(options: Mapping[str, Any], where: str = "mock_kinesisvideo()") -> None:
+    """``TypeError`` naming the valid options when ``options`` has a name that is none."""
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"{where} got unknown option(s) {', '.join(unknown)}; "
+            f"the options are: {', '.join(OPTIONS)}"
+        )
 
 
 def _transition_seconds(value: Any) -> float:
@@ -195,12 +106,33 @@ def _limit(value: Any, option: str) -> int:
     return value
 
 
+def _allowed_hosts(value: Union[bool, str, Iterable[str]]) -> Union[bool, Tuple[str, ...]]:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _check_payload(payload: Any) -> None:
+    """``TypeError`` naming the accepted types for a PutMedia ``Payload`` of another type."""
+    binary = isinstance(payload, (bytes, bytearray, memoryview))
+    if binary or hasattr(payload, "read"):
+        return
+    if isinstance(payload, str) or not hasattr(payload, "__iter__"):
+        raise TypeError(
+            "Payload must be Matroska (MKV) data: bytes, bytearray or memoryview, a file "
+            f"opened in binary mode ('rb'), or an iterable of bytes; got {type(payload).__name__}"
+        )
+
+
 class KinesisVideoMock:
     """An in-process fake of the five Kinesis Video Streams services.
 
-    Use it as a decorator (functions, ``async`` functions, ``unittest.TestCase`` and other
-    test classes: fresh state for every call or test method), as a context manager
-    (``with mock_kinesisvideo() as m:``), or with :meth:`start` / :meth:`stop`.
+    Use it as a decorator (functions, ``async`` functions, generator functions such as
+    pytest fixtures, ``unittest.TestCase`` and other test classes: fresh state for every
+    call or test method), as a context manager (``with mock_kinesisvideo() as m:``), or with
+    :meth:`start` / :meth:`stop`.
 
     Args:
         account_id: account of requests whose access key is not in ``accounts``
@@ -231,6 +163,8 @@ class KinesisVideoMock:
         TypeError: a ``transition_seconds`` or limit that is not a number or int.
     """
 
+    # -- options ---------------------------------------------------------------------------
+
     def __init__(
         self,
         *,
@@ -244,51 +178,35 @@ class KinesisVideoMock:
         channel_limit: int = DEFAULT_CHANNEL_LIMIT,
         require_data_endpoint: bool = True,
     ) -> None:
-        # Options are checked here (the defaults, which every test without options uses,
-        # need no check).
-        self.account_id = (
-            account_id
-            if account_id is DEFAULT_ACCOUNT_ID
-            else _account_id(account_id, "account_id")
-        )
-        self.accounts: Dict[str, str] = (
-            {
-                str(key): _account_id(value, f"accounts[{key!r}]")
-                for key, value in dict(accounts).items()
-            }
-            if accounts
-            else {}
-        )
+        self.account_id = _scope.check_account_id(account_id, "account_id")
+        self.accounts: Dict[str, str] = {
+            str(key): _scope.check_account_id(value, f"accounts[{key!r}]")
+            for key, value in dict(accounts or {}).items()
+        }
         self.seed = seed
-        self.transition_seconds = (
-            0.0
-            if transition_seconds.__class__ is float and not transition_seconds
-            else _transition_seconds(transition_seconds)
-        )
+        self.transition_seconds = _transition_seconds(transition_seconds)
         self.strict = strict
-        self.allow_network: Union[bool, Tuple[str, ...]] = (
-            allow_network
-            if isinstance(allow_network, bool)
-            else (allow_network,)
-            if isinstance(allow_network, str)
-            else tuple(allow_network)
-        )
-        self.stream_limit = (
-            stream_limit
-            if stream_limit.__class__ is int and stream_limit >= 0
-            else _limit(stream_limit, "stream_limit")
-        )
-        self.channel_limit = (
-            channel_limit
-            if channel_limit.__class__ is int and channel_limit >= 0
-            else _limit(channel_limit, "channel_limit")
-        )
+        self.allow_network = _allowed_hosts(allow_network)
+        self.stream_limit = _limit(stream_limit, "stream_limit")
+        self.channel_limit = _limit(channel_limit, "channel_limit")
         self.require_data_endpoint = require_data_endpoint
         self._lock = threading.Lock()
         self._depth = 0
         self.reset()
 
-    # -- state -----------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        with self._lock:
+            stores = list(self._stores.values())
+        streams = sum(len(store.streams) for store in stores)
+        channels = sum(len(store.channels) for store in stores)
+        scopes = ", ".join(f"{s.account_id}/{s.region}" for s in stores) or "none"
+        return (
+            f"<KinesisVideoMock {'active' if self.active else 'inactive'} "
+            f"account_id={self.account_id!r} seed={self.seed!r}: {len(stores)} store(s) "
+            f"({scopes}), {streams} stream(s), {channels} signaling channel(s)>"
+        )
+
+    # -- state helpers ---------------------------------------------------------------------
 
     def reset(self) -> None:
         """Forget every resource in every account and region, and re-seed the ids."""
@@ -300,47 +218,53 @@ class KinesisVideoMock:
         )
         self._stores: Dict[Tuple[str, str], Store] = {}
 
-    def state(self, account_id: Optional[str] = None, region: str = DEFAULT_REGION) -> Store:
+    def state(self, account_id: Optional[str] = None, *, region: Optional[str] = None) -> Store:
         """The :class:`~kvsmock.state.Store` of one account and region, to seed or inspect.
 
-        Example: ``mock.state().create_stream("cam-1", data_retention_in_hours=24)`` creates
-        a stream exactly as ``CreateStream`` would, without an API call.
-        """
-        key = (account_id or self.account_id, region)
-        store = self._stores.get(key)
-        if store is None:
-            with self._lock:
-                store = self._stores.get(key)
-                if store is None:
-                    partition, dns_suffix = _model.partition_of(region)
-                    store = Store(
-                        key[0],
-                        region,
-                        rng=self.rng,
-                        partition=partition,
-                        dns_suffix=dns_suffix,
-                        transition_seconds=self.transition_seconds,
-                        stream_limit=self.stream_limit,
-                        channel_limit=self.channel_limit,
-                    )
-                    self._stores[key] = store
-        return store
+        Args:
+            account_id: a 12-digit account id, or the ARN of a stream or channel (whose
+                account and region are used). Default: the mock's ``account_id``.
+            region: a region name (keyword only). Default: the region a new
+                ``boto3.client("kinesisvideo")`` would get (``AWS_REGION``,
+                ``AWS_DEFAULT_REGION``, the profile's region), else ``us-east-1``.
 
-    def stores(self, region: Optional[str] = None) -> List[Store]:
-        """Every :class:`~kvsmock.state.Store` created so far (of ``region`` when given)."""
+        The store is created, empty, when that account and region have none yet (as every
+        account has every region on AWS), so that tests can seed it:
+        ``mock.state().create_stream("cam-1", data_retention_in_hours=24)`` creates a stream
+        exactly as ``CreateStream`` would, without an API call. To look without creating,
+        use :meth:`stores`.
+
+        Raises:
+            ValueError: an account id that is not 12 digits, a region botocore does not
+                know (with the closest known one), a malformed ARN.
+        """
+        if account_id is not None and account_id.startswith("arn:"):
+            account, name = _scope.resolve(self.account_id, arn=account_id)
+        else:
+            account, name = _scope.resolve(self.account_id, account_id, region)
+        return self.store_for(account, name)
+
+    def stores(
+        self, region: Optional[str] = None, *, account_id: Optional[str] = None
+    ) -> List[Store]:
+        """The stores created so far (by requests or :meth:`state`), of ``region`` and
+        ``account_id`` when given; never creates one.
+
+        Raises:
+            ValueError: an unknown region or a malformed account id.
+        """
+        if region is not None:
+            _scope.check_region(region)
+        if account_id is not None:
+            _scope.check_account_id(account_id)
         with self._lock:
             found = list(self._stores.values())
-        return [s for s in found if region is None or s.region == region]
-
-    def account_for(self, access_key_id: Optional[str]) -> str:
-        """The account id an access key id maps to (``accounts`` option, else default)."""
-        if access_key_id is None:
-            return self.account_id
-        return self.accounts.get(access_key_id, self.account_id)
-
-    def new_request_id(self) -> str:
-        """A fresh ``x-amzn-RequestId`` from the seeded source of request ids."""
-        return self._request_ids.next()
+        return [
+            s
+            for s in found
+            if (region is None or s.region == region)
+            and (account_id is None or s.account_id == account_id)
+        ]
 
     def put_media(
         self,
@@ -351,7 +275,7 @@ class KinesisVideoMock:
         FragmentTimecodeType: str = "RELATIVE",
         ProducerStartTimestamp: Any = None,
         account_id: Optional[str] = None,
-        region: str = DEFAULT_REGION,
+        region: Optional[str] = None,
     ) -> List[Dict[str, Any]]:
         """PutMedia, which no botocore model has: ingest Matroska and return the acks.
 
@@ -363,20 +287,65 @@ class KinesisVideoMock:
         ``ErrorId`` / ``ErrorCode`` on ``ERROR``). See API_dataplane_PutMedia.html and
         :func:`kvsmock.media.put_media`.
 
+        The stream is looked up in ``StreamARN``'s account and region; with ``StreamName``,
+        in ``account_id`` / ``region`` (defaults as for :meth:`state`).
+
         Raises:
             kvsmock.ServiceError: ``ResourceNotFoundException`` for an unknown stream,
                 ``InvalidArgumentException`` for bad arguments.
+            TypeError: a ``Payload`` that is not binary data (the message lists the types).
+            ValueError: an unknown region, a malformed account id or ARN.
         """
         from kvsmock import media
 
+        _check_payload(Payload)
+        account, name = _scope.resolve(self.account_id, account_id, region, StreamARN)
+        with self._lock:
+            store = self._stores.get((account, name))
+        if store is None:  # no request or seed ever touched that account and region
+            raise not_found()
         return media.put_media(
-            self.state(account_id, region),
+            store,
             stream_name=StreamName,
             stream_arn=StreamARN,
             payload=Payload,
             fragment_timecode_type=FragmentTimecodeType,
             producer_start_timestamp=ProducerStartTimestamp,
         )
+
+    # -- what the request pipeline asks of the mock (kvsmock._dispatch.MockLike) ------------
+
+    def store_for(self, account_id: str, region: str) -> Store:
+        """The store of a request's account and region (its SigV4 scope), made on first use.
+
+        Unchecked: the region is whatever the client was made with, as AWS would route it.
+        """
+        with self._lock:
+            store = self._stores.get((account_id, region))
+            if store is None:
+                partition, dns_suffix = _model.partition_of(region)
+                store = Store(
+                    account_id,
+                    region,
+                    rng=self.rng,
+                    partition=partition,
+                    dns_suffix=dns_suffix,
+                    transition_seconds=self.transition_seconds,
+                    stream_limit=self.stream_limit,
+                    channel_limit=self.channel_limit,
+                )
+                self._stores[(account_id, region)] = store
+        return store
+
+    def account_for(self, access_key_id: Optional[str]) -> str:
+        """The account id an access key id maps to (``accounts`` option, else default)."""
+        if access_key_id is None:
+            return self.account_id
+        return self.accounts.get(access_key_id, self.account_id)
+
+    def new_request_id(self) -> str:
+        """A fresh ``x-amzn-RequestId`` from the seeded source of request ids."""
+        return self._request_ids.next()
 
     # -- activation ------------------------------------------------------------------------
 
@@ -410,72 +379,207 @@ class KinesisVideoMock:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _reset_unless_active(self) -> None:
-        # A decorated call starts from fresh state, unless this mock is already active (a
-        # decorated function called inside another, or inside ``with mock:``, or two runs
-        # of a decorated coroutine at once): then it shares the state in use, as moto does.
+    # -- the decorator ---------------------------------------------------------------------
+
+    @overload
+    def __call__(self, target: T) -> T: ...
+
+    @overload
+    def __call__(self, target: Callable[P, R]) -> Callable[P, R]: ...
+
+    def __call__(self, target: Any) -> Any:
+        """Decorate a function, ``async`` function, generator function (the mock stays
+        active until the generator is exhausted or closed), async generator function, or
+        test class: fresh state per call or test method, or the state in use when this
+        mock is already active (as moto does)."""
+        if inspect.isclass(target):
+            return self._decorate_class(target)
+        if inspect.iscoroutinefunction(target):
+            return self._decorate_coroutine_function(target)
+        if inspect.isasyncgenfunction(target):
+            return self._decorate_async_generator_function(target)
+        if inspect.isgeneratorfunction(target):
+            return self._decorate_generator_function(target)
+        if not callable(target):
+            raise TypeError(
+                f"mock_kinesisvideo decorates functions and classes, not {type(target).__name__}"
+            )
+        return self._decorate_function(target)
+
+    def _begin(self) -> None:
+        """Start, from fresh state unless this mock is already active (a decorated call
+        inside another, or inside ``with mock:``: then it shares the state in use)."""
         with self._lock:
             if self._depth == 0:
                 self.reset()
+        self.start()
 
-    def __call__(self, target: F) -> F:
-        """Decorate a function, coroutine function or test class (fresh state per call,
-        or the state in use when this mock is already active)."""
-        if inspect.isclass(target):
-            return self._decorate_class(target)  # type: ignore[return-value]
-        if inspect.iscoroutinefunction(target):
-
-            @functools.wraps(target)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                self._reset_unless_active()
-                with self:
-                    return await target(*args, **kwargs)
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(target)
+    def _decorate_function(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
         def run(*args: Any, **kwargs: Any) -> Any:
-            self._reset_unless_active()
-            with self:
-                return target(*args, **kwargs)
+            self._begin()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.stop()
 
-        return run  # type: ignore[return-value]
+        return run
 
-    def _decorate_class(self, cls: type) -> type:
+    def _decorate_coroutine_function(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        async def run(*args: Any, **kwargs: Any) -> Any:
+            self._begin()
+            try:
+                return await function(*args, **kwargs)
+            finally:
+                self.stop()
+
+        return run
+
+    def _decorate_generator_function(
+        self, function: Callable[..., Iterator[Any]]
+    ) -> Callable[..., Iterator[Any]]:
+        @functools.wraps(function)
+        def run(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            self._begin()
+            try:
+                return (yield from function(*args, **kwargs))
+            finally:
+                self.stop()
+
+        return run
+
+    def _decorate_async_generator_function(
+        self, function: Callable[..., AsyncIterator[Any]]
+    ) -> Callable[..., AsyncIterator[Any]]:
+        @functools.wraps(function)
+        async def run(*args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            self._begin()
+            try:
+                async for item in function(*args, **kwargs):
+                    yield item
+            finally:
+                self.stop()
+
+        return run
+
+    def _decorate_class(self, cls: T) -> T:
         # A TestCase subclass implies unittest is imported; not importing it ourselves keeps
         # ``import kvsmock`` cheap.
-        unittest_module = sys.modules.get("unittest")
-        test_case: Optional[type] = getattr(unittest_module, "TestCase", None)
+        test_case = getattr(sys.modules.get("unittest"), "TestCase", None)
         if test_case is not None and issubclass(cls, test_case):
-            case_cls = cast("type[unittest.TestCase]", cls)
-            original = case_cls.setUp
+            case_class: Any = cls
+            original_set_up = case_class.setUp
             mock = self
 
-            def setUp(case: unittest.TestCase) -> None:
-                mock._reset_unless_active()
-                mock.start()
+            def setUp(case: Any) -> None:
+                mock._begin()
                 case.addCleanup(mock.stop)
-                original(case)
+                original_set_up(case)
 
-            case_cls.setUp = setUp  # type: ignore[method-assign,assignment]
+            functools.update_wrapper(setUp, original_set_up)
+            case_class.setUp = setUp
             return cls
         for name, value in list(vars(cls).items()):
-            if name.startswith("test") and callable(value):
+            if name.startswith("test") and inspect.isfunction(value):
                 setattr(cls, name, self(value))
         return cls
 
 
-def mock_kinesisvideo(**options: Any) -> KinesisVideoMock:
-    """A new :class:`KinesisVideoMock`; see it for the options.
+# -- the environment while a mock is active ------------------------------------------------
 
-    Example::
+#: What the first start found, per variable (``None`` when unset), to put back on the last
+#: stop. Guarded by ``kvsmock._intercept``'s lock (the first start and the last stop run
+#: under it).
+_saved_env: Dict[str, Optional[str]] = {}
 
-        @mock_kinesisvideo()
+
+def _install_env() -> None:
+    _saved_env.clear()
+    for name in (*FAKE_CREDENTIALS, *HIDDEN_CREDENTIALS):
+        _saved_env[name] = os.environ.get(name)
+    os.environ.update(FAKE_CREDENTIALS)
+    for name in HIDDEN_CREDENTIALS:
+        os.environ.pop(name, None)
+
+
+def _restore_env() -> None:
+    for name, value in _saved_env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _saved_env.clear()
+    _forget_fake_credentials()
+
+
+def _on_first_start() -> None:
+    _install_env()
+    _http.activate()
+
+
+def _on_last_stop() -> None:
+    _http.deactivate()
+    _restore_env()
+
+
+def _forget_fake_credentials() -> None:
+    # boto3.DEFAULT_SESSION caches the credentials it first resolves. If that happened while
+    # a mock was active, they are our fake ones: drop them so the session resolves afresh.
+    # botocore has no public way to forget resolved credentials, so this one place reads
+    # boto3's and botocore's private attributes (a correctness need, not a speed-up).
+    boto3 = sys.modules.get("boto3")
+    session = getattr(boto3, "DEFAULT_SESSION", None)
+    core = getattr(session, "_session", None)
+    credentials = getattr(core, "_credentials", None)
+    # Read the plain attribute: RefreshableCredentials.access_key is a property that may
+    # refresh (a network call); ours, from the environment, are plain Credentials.
+    access_key = getattr(credentials, "__dict__", {}).get("access_key")
+    if core is not None and access_key == FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]:
+        core._credentials = None
+
+
+# -- the public functions ------------------------------------------------------------------
+
+
+@overload
+def mock_kinesisvideo(target: T, /) -> T: ...
+
+
+@overload
+def mock_kinesisvideo(target: Callable[P, R], /) -> Callable[P, R]: ...
+
+
+@overload
+def mock_kinesisvideo(target: None = None, /, **options: Any) -> KinesisVideoMock: ...
+
+
+def mock_kinesisvideo(target: Any = None, /, **options: Any) -> Any:
+    """A new :class:`KinesisVideoMock` (see it for the options), or, used bare as a
+    decorator, the decorated function or class.
+
+    Examples::
+
+        @mock_kinesisvideo
         def test_create():
             client = boto3.client("kinesisvideo", region_name="us-east-1")
             arn = client.create_stream(StreamName="cam")["StreamARN"]
+
+        @mock_kinesisvideo(seed=7)
+        class TestStreams(unittest.TestCase): ...
+
+        with mock_kinesisvideo() as mock: ...
+
+    Raises:
+        TypeError: an option that is not one of :data:`OPTIONS` (the message lists them),
+            or options together with a decorated target.
     """
-    return KinesisVideoMock(**options)
+    check_options(options)
+    if target is None:
+        return KinesisVideoMock(**options)
+    if options:
+        raise TypeError("use @mock_kinesisvideo(**options) or @mock_kinesisvideo, not both")
+    return KinesisVideoMock()(target)
 
 
 def patch_client(client: Any) -> Any:

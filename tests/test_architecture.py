@@ -169,6 +169,7 @@ LAYERS: Dict[str, float] = {
     "kvsmock._validate": 4,
     "kvsmock.services": 4,
     "kvsmock.media": 3,
+    "kvsmock._scope": 2.5,
     "kvsmock._model": 2,
     "kvsmock._endpoints": 2,
     "kvsmock.state": 2,

@@ -133,7 +133,7 @@ def worker(index: int, log: Log, clients: Dict[Tuple[str, str], Any], barrier: A
 def test_hammer_shared_and_distinct_streams() -> None:
     with KinesisVideoMock(accounts=ACCOUNTS, seed=11) as mock:
         for key, region in ((k, r) for k in ACCOUNTS for r in REGIONS):
-            store = mock.state(ACCOUNTS[key], region)
+            store = mock.state(ACCOUNTS[key], region=region)
             for name in STABLE + SHARED:
                 store.create_stream(name, data_retention_in_hours=1)
         session = boto3.session.Session()
@@ -169,10 +169,10 @@ def test_hammer_shared_and_distinct_streams() -> None:
             # No lost update: an accepted update consumed its Version; nobody else's accepted
             # update can have used the same one, and the stream has moved on from all of them.
             assert len(used) == len(set(used)), (name, used)
-            final = mock.state(account, region).find_stream(name).version
+            final = mock.state(account, region=region).find_stream(name).version
             assert final not in used
         for account, region in ((ACCOUNTS[k], r) for k, r in identities):
-            store = mock.state(account, region)
+            store = mock.state(account, region=region)
             names = [s.name for s in store.streams]
             assert len(names) == len(set(names))
             assert set(STABLE + SHARED) <= set(names)
@@ -184,7 +184,7 @@ def test_hammer_shared_and_distinct_streams() -> None:
             }  # every tag some thread sent to this account and region is there
             assert seen_keys <= tagged
         total_tags = sum(
-            len(mock.state(ACCOUNTS[k], r).find_stream(n).tags)
+            len(mock.state(ACCOUNTS[k], region=r).find_stream(n).tags)
             for k, r in identities
             for n in SHARED
         )

@@ -35,7 +35,7 @@ def _send_restored() -> Iterator[None]:
     yield
     assert URLLib3Session.__dict__["send"] is send
     assert _intercept.active_mock() is None
-    assert _intercept._original_send is None
+    assert _intercept._original_sends == {}
 
 
 def _s3(**kwargs: Any) -> Any:
@@ -79,7 +79,7 @@ def test_other_service_is_blocked_immediately_not_retried(
     sent: List[str] = []
     with mock_kinesisvideo(), monkeypatch.context() as mp:
         # Should the guard fail, the request still would not leave the process.
-        mp.setattr(_intercept, "_original_send", _fake_send(sent))
+        mp.setitem(_intercept._original_sends, URLLib3Session, _fake_send(sent))
         s3 = _s3()
         attempts = _count_attempts(s3, "before-send.s3")
         started = time.perf_counter()
@@ -99,15 +99,15 @@ def test_other_service_is_blocked_immediately_not_retried(
 def test_guard_is_off_when_no_mock_is_active() -> None:
     with mock_kinesisvideo():
         pass
-    assert URLLib3Session.send is not _intercept._guarded_send
+    assert URLLib3Session.send.__name__ == "send"
     # With no mock active, the guard function itself lets everything through.
     calls: List[str] = []
-    original = _intercept._original_send
+    guarded = _intercept._guard_sync(URLLib3Session)
     try:
-        _intercept._original_send = _fake_send(calls)
-        response = _intercept._guarded_send(object(), _Request("https://s3.amazonaws.com/"))
+        _intercept._original_sends[URLLib3Session] = _fake_send(calls)
+        response = guarded(object(), _Request("https://s3.amazonaws.com/"))
     finally:
-        _intercept._original_send = original
+        _intercept._original_sends.clear()
     assert response.status_code == 200
     assert calls == ["https://s3.amazonaws.com/"]
 
@@ -166,7 +166,7 @@ def test_loopback_endpoint_passes_the_guard(
 def test_allow_network_lets_a_listed_host_through(monkeypatch: pytest.MonkeyPatch) -> None:
     sent: List[str] = []
     with mock_kinesisvideo(allow_network=["example.invalid"]), monkeypatch.context() as mp:
-        mp.setattr(_intercept, "_original_send", _fake_send(sent))
+        mp.setitem(_intercept._original_sends, URLLib3Session, _fake_send(sent))
         allowed = _s3(endpoint_url="https://example.invalid")
         assert [b["Name"] for b in allowed.list_buckets()["Buckets"]] == ["loopback-bucket"]
         assert sent == ["https://example.invalid/"]
@@ -181,12 +181,12 @@ def test_allow_network_lets_a_listed_host_through(monkeypatch: pytest.MonkeyPatc
 def test_allow_network_patterns_and_true(monkeypatch: pytest.MonkeyPatch) -> None:
     sent: List[str] = []
     with mock_kinesisvideo(allow_network=["*.example.invalid"]), monkeypatch.context() as mp:
-        mp.setattr(_intercept, "_original_send", _fake_send(sent))
+        mp.setitem(_intercept._original_sends, URLLib3Session, _fake_send(sent))
         _s3(endpoint_url="https://a.b.example.invalid").list_buckets()
         with pytest.raises(kvsmock.NetworkAccessBlocked):
             _s3(endpoint_url="https://example.invalid").list_buckets()
     with mock_kinesisvideo(allow_network=True), monkeypatch.context() as mp:
-        mp.setattr(_intercept, "_original_send", _fake_send(sent))
+        mp.setitem(_intercept._original_sends, URLLib3Session, _fake_send(sent))
         _s3().list_buckets()
     assert sent == ["https://a.b.example.invalid/", "https://s3.amazonaws.com/"]
 
@@ -194,7 +194,7 @@ def test_allow_network_patterns_and_true(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_innermost_mock_decides_allow_network(monkeypatch: pytest.MonkeyPatch) -> None:
     sent: List[str] = []
     with mock_kinesisvideo(allow_network=True), mock_kinesisvideo(), monkeypatch.context() as mp:
-        mp.setattr(_intercept, "_original_send", _fake_send(sent))
+        mp.setitem(_intercept._original_sends, URLLib3Session, _fake_send(sent))
         with pytest.raises(kvsmock.NetworkAccessBlocked):
             _s3().list_buckets()
     assert sent == []

@@ -306,11 +306,12 @@ def test_environment_restored_exactly(
 def test_urllib3_send_is_guarded_while_active_and_restored_after() -> None:
     original = URLLib3Session.__dict__["send"]
     with mock_kinesisvideo():
-        assert URLLib3Session.__dict__["send"] is not original
-        assert URLLib3Session.__dict__["send"] is _intercept._guarded_send
+        guarded = URLLib3Session.__dict__["send"]
+        assert guarded is not original
+        assert guarded.__name__ == "guarded_send"
         with mock_kinesisvideo():
-            assert URLLib3Session.__dict__["send"] is _intercept._guarded_send
-        assert URLLib3Session.__dict__["send"] is _intercept._guarded_send
+            assert URLLib3Session.__dict__["send"] is guarded
+        assert URLLib3Session.__dict__["send"] is guarded
     assert URLLib3Session.__dict__["send"] is original
     with pytest.raises(ValueError), mock_kinesisvideo():
         raise ValueError

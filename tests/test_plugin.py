@@ -176,7 +176,9 @@ def test_invalid_marker_options_error_clearly(inner: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "*ERROR at setup of test_typo*",
-            "*TypeError*unexpected keyword argument 'acount_id'*",
+            "*TypeError: @pytest.mark.kvsmock got unknown option(s) acount_id; the options are: "
+            "account_id, accounts, seed, transition_seconds, strict, allow_network, "
+            "stream_limit, channel_limit, require_data_endpoint*",
             "*ERROR at setup of test_positional*",
             "*TypeError*@pytest.mark.kvsmock takes keyword options only*",
         ]

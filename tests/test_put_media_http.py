@@ -393,7 +393,7 @@ def test_account_from_sigv4_and_region_from_host(fake_adapter: FakeAdapter) -> N
             url + "/putMedia", data=H264.data, headers=dict(signed.headers), timeout=5
         )
         assert events(acks_of(response)) == TRIPLE * 3
-        store = mock.state("210987654321", "eu-west-1")
+        store = mock.state("210987654321", region="eu-west-1")
         assert len(fragment_log(store, store.find_stream("cam")).fragments) == 3
         # Unsigned, the request belongs to the default account, which has no such stream:
         # the host is no data endpoint of it, so the request goes on to the adapter.

@@ -3,6 +3,7 @@ ffprobe reading the HLS and DASH session URLs and a GetClip file."""
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 from pathlib import Path
@@ -231,3 +232,18 @@ def test_ffprobe_reads_the_session_urls(url: str, protocol: str) -> None:
     probe = _probe(session)
     assert _video(probe) == {"codec_name": "h264", "width": 320, "height": 240}
     assert float(probe["format"]["duration"]) == pytest.approx(6.0, abs=0.2)
+
+
+def test_get_images_over_http(url: str) -> None:
+    _ingested(url)
+    archive = client("kinesis-video-archived-media", data_endpoint(url, "cam", "GET_IMAGES"))
+    images = archive.get_images(
+        StreamName="cam",
+        ImageSelectorType="PRODUCER_TIMESTAMP",
+        StartTimestamp=PRODUCER_START,
+        EndTimestamp=PRODUCER_START + 5,
+        SamplingInterval=2000,
+        Format="JPEG",
+    )["Images"]
+    assert [i.get("Error") for i in images] == [None, None, None]
+    assert all(base64.b64decode(i["ImageContent"])[:2] == b"\xff\xd8" for i in images)

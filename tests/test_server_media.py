@@ -268,3 +268,25 @@ async def _read_get_media(session: aiohttp.ClientSession, endpoint: str) -> int:
         assert response.status == 200
         data = await response.read()
     return len(split_chunks(data))
+
+
+def test_a_consumer_that_stops_reading_stalls_nothing_else(url: str) -> None:
+    header, clusters = sample_parts()
+    for _ in range(60):  # 6.7 MB: more than the kernel buffers a stalled reader can hold
+        put_media(url, "cam", SAMPLE.read_bytes())
+    endpoint = urlsplit(data_endpoint(url, "cam", "GET_MEDIA"))
+    body = json.dumps({"StreamName": "cam", "StartSelector": {"StartSelectorType": "EARLIEST"}})
+    with socket.create_connection((endpoint.hostname, endpoint.port)) as stalled:
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stalled.sendall(
+            f"POST {endpoint.path}/getMedia HTTP/1.1\r\nHost: x\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n{body}".encode()
+        )
+        time.sleep(0.3)  # the server is now blocked writing to this connection, not reading
+        kv = client("kinesisvideo", url)
+        start = time.perf_counter()
+        assert kv.describe_stream(StreamName="cam")["StreamInfo"]["Status"] == "ACTIVE"
+        acks = put_media(url, "cam", header + clusters[0])
+        assert json.loads(acks[-1])["EventType"] == "PERSISTED"
+        assert time.perf_counter() - start < 5
+    assert requests.get(url + "/_kvsmock/health", timeout=10).ok

@@ -35,7 +35,7 @@ from aiohttp import web
 
 from kvsmock import _clock, _dispatch, _endpoints, _http, _model, _protocol
 from kvsmock.errors import ServiceError
-from kvsmock.mock import DEFAULT_REGION, KinesisVideoMock
+from kvsmock.mock import KinesisVideoMock
 from kvsmock.server import _cors, _routes, _signaling, _static
 from kvsmock.server._putmedia import FragmentCutter, ack_lines
 from kvsmock.server._signaling import SignalingLimits, SignalingRelay
@@ -56,7 +56,6 @@ _FOLLOW_POLL_SECONDS = 0.05
 _LIVE_SELECTORS = frozenset(
     {"NOW", "EARLIEST", "SERVER_TIMESTAMP", "PRODUCER_TIMESTAMP", "CONTINUATION_TOKEN"}
 )
-_READ_SIZE = 64 * 1024
 
 MOCK_KEY = web.AppKey("mock", KinesisVideoMock)
 SETTINGS_KEY = web.AppKey("settings", dict)
@@ -75,9 +74,10 @@ class ServedMock(KinesisVideoMock):
     #: The server's signaling WebSocket relay, which SendAlexaOfferToMaster reaches.
     relay: Optional[SignalingRelay] = None
 
-    def state(self, account_id: Optional[str] = None, region: str = DEFAULT_REGION) -> Store:
-        """The store of one account and region, leading its clients back to the server."""
-        store = super().state(account_id, region)
+    def store_for(self, account_id: str, region: str) -> Store:
+        """The store of one account and region (made on first use: by a request or by
+        :meth:`state`), leading its clients back to the server."""
+        store = super().store_for(account_id, region)
         if getattr(store, _endpoints.SERVED_AT, None) != self.served_at:
             setattr(store, _endpoints.SERVED_AT, self.served_at)
         if getattr(store, SIGNALING_RELAY, None) is not self.relay:
@@ -187,7 +187,7 @@ class _Server:
         if isinstance(checked, _protocol.HttpReply):
             return _send(checked)
         account_id, region = _dispatch.identity(request.headers, mock)
-        store = mock.state(account_id, target.region or region)
+        store = mock.store_for(account_id, target.region or region)
         try:
             await self.run(_find_stream, store, checked.stream_name, checked.stream_arn)
         except ServiceError as e:
@@ -222,8 +222,10 @@ class _Server:
         cutter = FragmentCutter()
         ended = False
         try:
-            async for chunk in request.content.iter_chunked(_READ_SIZE):
-                payload = await self.run(cutter.feed, chunk)
+            async for chunk in request.content.iter_any():
+                if not cutter.add(chunk):  # cheap: no cluster can have completed
+                    continue
+                payload = await self.run(cutter.cut)
                 if payload is not None and await self._ack(response, ingest, payload):
                     ended = True
                     break
@@ -260,7 +262,7 @@ class _Server:
         carries each new fragment until none has come for the idle time."""
         mock = self.mock
         headers = request.headers
-        store = mock.state(*_dispatch.identity(headers, mock))
+        store = mock.store_for(*_dispatch.identity(headers, mock))
         service_id = "kinesis-video-media"
 
         def first() -> Tuple[_protocol.HttpReply, Optional[int]]:
@@ -333,7 +335,7 @@ class _Server:
         mock = self.mock
 
         def find(account_id: str, region: str, arn: str) -> None:
-            store = mock.state(account_id, region)
+            store = mock.store_for(account_id, region)
             with store.lock:
                 store.find_channel(arn=arn, now=_clock.now(), usable=True)
 
@@ -349,10 +351,12 @@ class _Server:
 
     async def _session(self, request: web.Request, target: _routes.Target) -> web.StreamResponse:
         mock = self.mock
-        if target.region is not None:
-            stores = [s for s in mock.stores(target.region) if s.dns_suffix == target.dns_suffix]
-        else:
-            stores = mock.stores()
+        stores = [
+            s
+            for s in mock.stores()
+            if target.region is None
+            or (s.region, s.dns_suffix) == (target.region, target.dns_suffix)
+        ]
         url = f"https://{target.host or 'kvsmock'}{target.path}"
         if request.query_string:
             url += "?" + request.query_string

@@ -19,62 +19,136 @@ from typing import Any, Dict, List, Optional
 
 from kvsmock.media import _mkv
 
-#: EBML ID of a Matroska Cluster (4 bytes); its size follows.
-_CLUSTER_ID_LENGTH = 4
+#: EBML ID of a Matroska Cluster; its size (an EBML variable-size integer) follows.
+_CLUSTER_ID = b"\x1f\x43\xb6\x75"
+#: How many of a cluster's first bytes locate it in the buffer.
+_PROBE = 64
 
 
-def _declares_size(raw: bytes) -> bool:
-    """Whether a cluster's size field is a size, not the all-ones "unknown" marker."""
-    first = raw[_CLUSTER_ID_LENGTH]
-    length = 9 - first.bit_length()  # EBML VINT: leading zeros + 1 bytes
-    value = int.from_bytes(raw[_CLUSTER_ID_LENGTH : _CLUSTER_ID_LENGTH + length], "big")
-    mask = (1 << (7 * length)) - 1
-    return value & mask != mask
+def _declared_end(data: bytes, start: int) -> Optional[int]:
+    """Where the cluster starting at ``start`` ends, if its size field is a size (not the
+    all-ones "unknown" marker) and has arrived; else ``None``."""
+    at = start + len(_CLUSTER_ID)
+    if at >= len(data) or data[at] == 0:
+        return None
+    length = 9 - data[at].bit_length()  # EBML VINT: leading zeros + 1 bytes
+    if at + length > len(data):
+        return None
+    value = int.from_bytes(data[at : at + length], "big") & ((1 << (7 * length)) - 1)
+    if value == (1 << (7 * length)) - 1:
+        return None
+    return at + length + value
 
 
 class FragmentCutter:
     """Collects a PutMedia body and cuts it after each complete cluster (not thread-safe:
-    one per upload)."""
+    one per upload).
+
+    The body is read (by :func:`kvsmock.media._mkv.parse`) only when a cluster may have
+    completed: a new Cluster ID arrived, or the bytes reached the end the current cluster
+    declares. So a long upload costs one read per cluster, not one per network read.
+    """
 
     def __init__(self) -> None:
         self._data = bytearray()
         self.received = 0
+        #: Where, in ``_data``, the last Cluster ID seen starts (-1: none yet).
+        self._cluster_at = -1
+        #: Where the cluster at ``_cluster_at`` ends, when it declares its size.
+        self._cluster_end: Optional[int] = None
+        #: The producer's header as :func:`kvsmock.media._mkv.chunk` writes it (an
+        #: unknown-size segment), once read: ``_data`` starts with it after the first cut.
+        self._header: Optional[bytes] = None
 
     def feed(self, chunk: bytes) -> Optional[bytes]:
         """Add bytes; returns a payload of the clusters now complete (header first), or None."""
+        return self.cut() if self.add(chunk) else None
+
+    def add(self, chunk: bytes) -> bool:
+        """Add bytes (cheap); True when a cluster may have completed: call :meth:`cut`."""
+        scan_from = max(0, len(self._data) - len(_CLUSTER_ID) + 1)
         self._data += chunk
         self.received += len(chunk)
-        return self._cut()
+        if self._cluster_end is not None:  # inside a cluster of known size: no ID to look for
+            return len(self._data) >= self._cluster_end
+        found = self._data.find(_CLUSTER_ID, scan_from)  # find is faster than rfind
+        if found >= 0:  # a cluster started: the one before it is complete
+            self._cluster_at, self._cluster_end = self._data.rfind(_CLUSTER_ID, found), None
+            return True
+        if self._cluster_at >= 0 and self._cluster_end is None:
+            self._cluster_end = self._end_of(self._cluster_at)  # its size may have arrived
+        return self._cluster_end is not None and len(self._data) >= self._cluster_end
+
+    def _end_of(self, start: int) -> Optional[int]:
+        declared = _declared_end(bytes(self._data[start : start + 12]), 0)
+        return None if declared is None else start + declared
 
     def finish(self) -> Optional[bytes]:
         """The body ended: what is left (the last cluster, or the bytes ingestion rejects)."""
         data, self._data = bytes(self._data), bytearray()
         return data or None
 
-    def _cut(self) -> Optional[bytes]:
+    def cut(self) -> Optional[bytes]:
+        """The payload of the clusters complete so far (header first), or None."""
+        if self._header is not None:
+            found = self._cut_sized()
+            if found is not None:
+                return found
         data = bytes(self._data)
         parsed = _mkv.parse(data)
         if parsed.problem is not None and parsed.problem.kind != "truncated":
             # Not Matroska (or not in order): ingestion reports it with an ERROR ack after
             # the clusters before it; nothing more is read.
             self._data = bytearray()
+            self._cluster_at, self._cluster_end = -1, None
             return data
         clusters = parsed.clusters
         if parsed.header is None or not clusters:
             return None
-        if parsed.problem is None and not _declares_size(clusters[-1].raw):
-            clusters = clusters[:-1]  # may still grow
+        if parsed.problem is None and _declared_end(clusters[-1].raw, 0) is None:
+            clusters = clusters[:-1]  # an unknown-size cluster may still grow
         if not clusters:
             return None
         end = 0
-        for cluster in clusters:
-            end = data.index(cluster.raw, end) + len(cluster.raw) + len(cluster.trailing)
+        for cluster in clusters:  # found by their first bytes: a short search
+            at = data.index(cluster.raw[:_PROBE], end)
+            while (
+                data[at + len(cluster.raw) - _PROBE : at + len(cluster.raw)]
+                != cluster.raw[-_PROBE:]
+            ):
+                at = data.index(cluster.raw[:_PROBE], at + 1)
+            end = at + len(cluster.raw) + len(cluster.trailing)
         # What remains follows the producer's header again (an unknown-size segment), so the
         # next payload is a whole Matroska document too.
-        header = _mkv.chunk(parsed.header, b"", ())
-        self._data = bytearray(header)
-        self._data += data[end:]
+        self._header = _mkv.chunk(parsed.header, b"", ())
+        self._restart(data[end:])
         return data[:end]
+
+    def _restart(self, remainder: bytes) -> None:
+        """``_data`` becomes the header and what followed the last cluster cut."""
+        assert self._header is not None
+        self._data = bytearray(self._header)
+        self._data += remainder
+        self._cluster_at = self._data.rfind(_CLUSTER_ID, len(self._header))
+        self._cluster_end = self._end_of(self._cluster_at) if self._cluster_at >= 0 else None
+
+    def _cut_sized(self) -> Optional[bytes]:
+        """The fast cut, without reading the clusters: when the bytes after the header are
+        clusters that declare their sizes, the complete ones end where their sizes say (what
+        they hold is read once, on ingestion). None when that does not apply."""
+        assert self._header is not None
+        data = self._data
+        start = position = len(self._header)
+        while data[position : position + len(_CLUSTER_ID)] == _CLUSTER_ID:
+            end = self._end_of(position)
+            if end is None or end > len(data):
+                break
+            position = end
+        if position == start:
+            return None
+        payload = bytes(data[:position])
+        self._restart(bytes(data[position:]))
+        return payload
 
 
 def ack_lines(acks: List[Dict[str, Any]]) -> bytes:

@@ -175,7 +175,7 @@ def snapshot(mock: KinesisVideoMock) -> Dict[str, Any]:
     """Everything stored for both accounts in both regions, as a flat path -> value dict."""
     out: Dict[str, Any] = {}
     for account, region in STORES:
-        store = mock.state(account, region)
+        store = mock.state(account, region=region)
         settle(store)
         with store.lock:
             _flatten(store, f"{account}/{region}", out, ())
@@ -211,7 +211,7 @@ def seed_world(mock: KinesisVideoMock, world: World) -> None:
     created = now - dt.timedelta(hours=3)
     settled = now - dt.timedelta(hours=2)
     for account, region in STORES:
-        store = mock.state(account, region)
+        store = mock.state(account, region=region)
         cam = store.create_stream(
             "cam",
             data_retention_in_hours=24,
@@ -306,7 +306,7 @@ def pools(mock: KinesisVideoMock) -> Dict[str, List[Any]]:
         "tag_key": ["env", "team", "missing"],
     }
     for account, region in STORES:
-        store = mock.state(account, region)
+        store = mock.state(account, region=region)
         with store.lock:
             for stream in store.streams:
                 found["stream_name"].append(stream.name)
