@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlencode
@@ -158,3 +159,46 @@ def test_official_webrtc_sdk_master_and_viewer_exchange_video_in_chromium(tmp_pa
         == (320, 240)
     )
     assert out["blocked"] == []
+
+
+def test_console_follows_a_live_stream(tmp_path: Path) -> None:
+    """A producer keeps putting media; the console's LIVE session plays it and the timeline
+    grows as fragments arrive."""
+    with serve() as live:
+        client("kinesisvideo", live.url).create_stream(StreamName="live", DataRetentionInHours=1)
+        sample = SAMPLE.read_bytes()
+        stop = threading.Event()
+
+        def produce() -> None:
+            start = PRODUCER_START
+            while not stop.is_set():
+                put_media(live.url, "live", sample, start=start)
+                start += SOURCE_SECONDS
+                stop.wait(3.0)
+
+        producer = threading.Thread(target=produce)
+        producer.start()
+        try:
+            out = run_pages(
+                f"{live.url}/#stream=live&live=1",
+                timeout=60,
+                wait_for=(
+                    "(() => { const v = document.querySelector('#detail video');"
+                    " return !!v && v.currentTime >= 1.5 &&"
+                    " document.querySelectorAll('svg.timeline rect.producer').length > 3; })()"
+                ),
+                result=CONSOLE_RESULT.replace(
+                    "errors: texts('.error'),",
+                    "errors: texts('.error'), note: texts('#detail p.hint'),",
+                ),
+            )
+        finally:
+            stop.set()
+            producer.join()
+    page = out["pages"][0]
+    assert page is not None, out["console"]
+    assert page["errors"] == [], page
+    assert any(n.startswith("LIVE session: ") for n in page["note"]), page["note"]
+    assert page["producerBars"] > 3
+    assert page["currentTime"] >= 1.5
+    assert (page["videoWidth"], page["videoHeight"]) == (SOURCE_WIDTH, SOURCE_HEIGHT)
