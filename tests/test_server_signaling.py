@@ -372,6 +372,15 @@ def test_send_alexa_offer_to_master_reaches_the_connected_master(
                 "messagePayload": offer,
                 "senderClientId": "alexa-1",
             }
+            # While the offer waits for the master, the same account and region keep
+            # answering (a master asks for ICE servers before it answers).
+            ice = await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(
+                    None, lambda: signaling.get_ice_server_config(ChannelARN=channel.arn)
+                ),
+                3,
+            )
+            assert len(ice["IceServerList"]) == 2
             await master.send(
                 json.dumps(
                     {
