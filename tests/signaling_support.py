@@ -74,9 +74,14 @@ def unsigned(url: str) -> str:
 class Channel:
     """A signaling channel of a server and its two WSS endpoints."""
 
-    def __init__(self, endpoint_url: str, name: str = CHANNEL) -> None:
+    def __init__(
+        self, endpoint_url: str, name: str = CHANNEL, message_ttl_seconds: int = 60
+    ) -> None:
         kv = client("kinesisvideo", endpoint_url)
-        self.arn: str = kv.create_signaling_channel(ChannelName=name)["ChannelARN"]
+        self.arn: str = kv.create_signaling_channel(
+            ChannelName=name,
+            SingleMasterConfiguration={"MessageTtlSeconds": message_ttl_seconds},
+        )["ChannelARN"]
         self.endpoints: Dict[str, str] = {}
         for role in ("MASTER", "VIEWER"):
             found = kv.get_signaling_channel_endpoint(

@@ -142,19 +142,6 @@ def test_status_responses_for_messages_that_cannot_be_delivered(channel: Channel
                 assert event["messageType"] == "STATUS_RESPONSE", event
                 return dict(event["statusResponse"])
 
-            to_absent = await status_of(
-                master,
-                {
-                    "action": "SDP_OFFER",
-                    "messagePayload": b64(OFFER),
-                    "recipientClientId": "nobody",
-                    "correlationId": "c-1",
-                },
-            )
-            assert to_absent["correlationId"] == "c-1"
-            assert to_absent["errorType"] == "InvalidArgumentException"
-            assert to_absent["statusCode"] == "400"
-            assert "nobody" in to_absent["description"]
             too_big = await status_of(
                 viewer,
                 {"action": "SDP_OFFER", "messagePayload": "A" * 10_004, "correlationId": "c-2"},
@@ -191,18 +178,55 @@ def test_status_responses_for_messages_that_cannot_be_delivered(channel: Channel
     asyncio.run(run())
 
 
-def test_viewer_without_master_gets_a_status_response(channel: Channel) -> None:
+def test_messages_wait_for_their_recipient_for_the_channel_ttl(server: ThreadedServer) -> None:
+    """MessageTtlSeconds: "a signaling channel retains undelivered messages" that long. A
+    viewer's offers before the master connects reach it when it does (a newer offer replaces
+    one not delivered); a message whose recipient never comes is discarded and, with a
+    correlationId, answered by a status response."""
+    channel = Channel(server.endpoint_url, "short-ttl", message_ttl_seconds=5)
+    second_offer = {**OFFER, "sdp": OFFER["sdp"] + "a=second\r\n"}
+
     async def run() -> None:
-        async with connect(channel.viewer_url("lonely")) as viewer:
+        async with connect(channel.viewer_url("early")) as viewer:
+            await viewer.send(json.dumps({"action": "SDP_OFFER", "messagePayload": b64(OFFER)}))
             await viewer.send(
-                json.dumps(
-                    {"action": "SDP_OFFER", "messagePayload": b64(OFFER), "correlationId": "x.1"}
-                )
+                json.dumps({"action": "ICE_CANDIDATE", "messagePayload": b64(CANDIDATE)})
             )
-            event = await receive(viewer)
-            assert event["messageType"] == "STATUS_RESPONSE"
-            assert event["statusResponse"]["correlationId"] == "x.1"
-            assert event["statusResponse"]["errorType"] == "InvalidArgumentException"
+            await viewer.send(
+                json.dumps({"action": "SDP_OFFER", "messagePayload": b64(second_offer)})
+            )
+            await asyncio.sleep(0.5)
+            async with connect(channel.master_url()) as master:
+                first = await receive(master)
+                assert first == {
+                    "messageType": "ICE_CANDIDATE",
+                    "messagePayload": b64(CANDIDATE),
+                    "senderClientId": "early",
+                }
+                offer = await receive(master)
+                assert offer["messageType"] == "SDP_OFFER"
+                assert offer["messagePayload"] == b64(second_offer)
+                await nothing_within(master)
+                # To a viewer that never connects: discarded after 5 s, then a status.
+                await master.send(
+                    json.dumps(
+                        {
+                            "action": "SDP_OFFER",
+                            "messagePayload": b64(OFFER),
+                            "recipientClientId": "late",
+                            "correlationId": "c-late",
+                        }
+                    )
+                )
+                await nothing_within(master, 4.0)
+                event = await receive(master, 5)
+                assert event["messageType"] == "STATUS_RESPONSE"
+                status = event["statusResponse"]
+                assert (status["correlationId"], status["statusCode"]) == ("c-late", "400")
+                assert status["errorType"] == "InvalidArgumentException"
+                assert "late" in status["description"]
+            async with connect(channel.viewer_url("late")) as late:
+                await nothing_within(late)  # the expired offer is gone
 
     asyncio.run(run())
 

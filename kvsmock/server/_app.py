@@ -334,13 +334,14 @@ class _Server:
     async def _signaling(self, request: web.Request, target: _routes.Target) -> web.StreamResponse:
         mock = self.mock
 
-        def find(account_id: str, region: str, arn: str) -> None:
+        def find(account_id: str, region: str, arn: str) -> int:
             store = mock.store_for(account_id, region)
             with store.lock:
-                store.find_channel(arn=arn, now=_clock.now(), usable=True)
+                channel = store.find_channel(arn=arn, now=_clock.now(), usable=True)
+                return channel.message_ttl_seconds
 
-        async def find_channel(account_id: str, region: str, arn: str) -> None:
-            await self.run(find, account_id, region, arn)
+        async def find_channel(account_id: str, region: str, arn: str) -> int:
+            return await self.run(find, account_id, region, arn)
 
         fleet = target.host[0] if target.host else None
         return await _signaling.handle(

@@ -13,8 +13,11 @@ developer guide documents:
   "messagePayload": <base64>, "recipientClientId"?, "correlationId"?}``, relayed as events
   ``{"messageType", "messagePayload", "senderClientId"}`` from a viewer to the master and
   from the master to the viewer it names;
-- ``STATUS_RESPONSE`` events when a message cannot be delivered (only for messages that carry
-  a ``correlationId``, as the guide says);
+- messages for a client that is not connected held for the channel's ``MessageTtlSeconds``
+  and delivered when it connects (a newer offer from the same sender replaces one not yet
+  delivered);
+- ``STATUS_RESPONSE`` events when a message is refused or expires undelivered (only for
+  messages that carry a ``correlationId``, as the guide says);
 - the signaling quotas (kvswebrtc-limits): one master per channel (the most recent
   connection takes precedence), 10 viewers, a viewer reconnecting with the same ClientId
   replaces its earlier connection, 10 minutes idle, 1 hour per connection with a ``GO_AWAY``
@@ -39,7 +42,7 @@ import re
 import threading
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Set, Tuple
 
 from aiohttp import WSMsgType, web
 
@@ -110,24 +113,47 @@ class SignalingLimits:
 class _Peer:
     """One open signaling connection."""
 
-    __slots__ = ("channel_arn", "client_id", "ws")
+    __slots__ = ("channel_arn", "client_id", "ttl", "ws")
 
-    def __init__(self, ws: web.WebSocketResponse, channel_arn: str, client_id: Optional[str]):
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        channel_arn: str,
+        client_id: Optional[str],
+        ttl: float,
+    ) -> None:
         self.ws = ws
         self.channel_arn = channel_arn
         self.client_id = client_id  # None for the master
+        self.ttl = ttl  # the channel's MessageTtlSeconds when it connected
 
     @property
     def role(self) -> str:
         return "MASTER" if self.client_id is None else "VIEWER"
 
 
+class _Held:
+    """A message waiting for its recipient to connect (at most MessageTtlSeconds)."""
+
+    __slots__ = ("action", "correlation_id", "event", "sender")
+
+    def __init__(
+        self, action: str, event: str, sender: _Peer, correlation_id: Optional[str]
+    ) -> None:
+        self.action = action
+        self.event = event
+        self.sender = sender
+        self.correlation_id = correlation_id
+
+
 class _Channel:
-    __slots__ = ("alexa", "master", "viewers")
+    __slots__ = ("alexa", "held", "master", "viewers")
 
     def __init__(self) -> None:
         self.master: Optional[_Peer] = None
         self.viewers: Dict[str, _Peer] = {}
+        #: Recipient (a viewer's client id, None for the master) -> messages held for it.
+        self.held: Dict[Optional[str], List[_Held]] = {}
         #: SenderClientId of a waiting SendAlexaOfferToMaster -> the future of its answer.
         self.alexa: Dict[str, Future[str]] = {}
 
@@ -160,6 +186,8 @@ class Connect:
     region: str
     channel_arn: str
     client_id: Optional[str]
+    #: The channel's ``MessageTtlSeconds``: how long a message waits for its recipient.
+    message_ttl_seconds: float = 60.0
 
 
 def check_signature(query: Mapping[str, str], now: _dt.datetime) -> Tuple[str, str]:
@@ -293,6 +321,7 @@ class SignalingRelay:
         self.channels: Dict[str, _Channel] = {}
         self.loop: Optional[asyncio.AbstractEventLoop] = None
         self._lock = threading.Lock()  # guards `alexa` futures between threads
+        self._tasks: Set[asyncio.Task[None]] = set()
 
     # -- connections -------------------------------------------------------------------------
 
@@ -339,7 +368,7 @@ class SignalingRelay:
             )
         ws = web.WebSocketResponse(autoping=False, max_msg_size=limits.max_frame_bytes)
         await ws.prepare(request)
-        peer = _Peer(ws, checked.channel_arn, checked.client_id)
+        peer = _Peer(ws, checked.channel_arn, checked.client_id, checked.message_ttl_seconds)
         replaced = channel.master if peer.client_id is None else channel.viewers.get(peer.client_id)
         if peer.client_id is None:
             channel.master = peer
@@ -347,6 +376,8 @@ class SignalingRelay:
             channel.viewers[peer.client_id] = peer
         if replaced is not None:  # the most recent connection takes precedence
             await replaced.ws.close(code=1000, message=b"Replaced by a newer connection")
+        for held in channel.held.pop(peer.client_id, []):  # what waited for this recipient
+            await _send(ws, held.event)
         log.info(
             "signaling: %s %s connected to %s", peer.role, peer.client_id or "", peer.channel_arn
         )
@@ -358,7 +389,12 @@ class SignalingRelay:
                     channel.master = None
             elif channel.viewers.get(peer.client_id) is peer:
                 del channel.viewers[peer.client_id]
-            if channel.master is None and not channel.viewers and not channel.alexa:
+            if (
+                channel.master is None
+                and not channel.viewers
+                and not channel.alexa
+                and not channel.held
+            ):
                 self.channels.pop(peer.channel_arn, None)
             if not ws.closed:
                 await ws.close()
@@ -427,7 +463,7 @@ class SignalingRelay:
                     "correlationId must be 1-256 of [a-zA-Z0-9_.-].",
                 )
             action, payload, recipient = self._checked(peer, message)
-            await self._deliver(peer, action, payload, recipient)
+            await self._deliver(peer, action, payload, recipient, correlation)
         except Refused as e:
             if correlation is not None:
                 await _send(peer.ws, status_response(correlation, e.code, e.status, e.description))
@@ -470,42 +506,70 @@ class SignalingRelay:
         return str(action), payload, recipient
 
     async def _deliver(
-        self, peer: _Peer, action: str, payload: str, recipient: Optional[str]
+        self,
+        peer: _Peer,
+        action: str,
+        payload: str,
+        recipient: Optional[str],
+        correlation_id: Optional[str],
     ) -> None:
         channel = self.channels.get(peer.channel_arn)
         if channel is None:  # pragma: no cover - the sender is registered while it talks
             return
         if peer.client_id is not None:  # viewer -> master
-            target = channel.master
-            if target is None:
-                raise Refused(
-                    "InvalidArgumentException",
-                    400,
-                    "No master is connected to the channel.",
-                )
             event = {
                 "messageType": action,
                 "messagePayload": payload,
                 "senderClientId": peer.client_id,
             }
+            target = channel.master
+        else:
+            assert recipient is not None
+            if action == "SDP_ANSWER":
+                with self._lock:
+                    waiting = channel.alexa.pop(recipient, None)
+                if waiting is not None:  # SendAlexaOfferToMaster's answer
+                    waiting.set_result(payload)
+                    return
+            # The master has no client id: its messages carry no senderClientId.
+            event = {"messageType": action, "messagePayload": payload}
+            target = channel.viewers.get(recipient)
+        if target is not None:
             await _send(target.ws, json.dumps(event))
             return
-        assert recipient is not None
-        if action == "SDP_ANSWER":
-            with self._lock:
-                waiting = channel.alexa.pop(recipient, None)
-            if waiting is not None:  # SendAlexaOfferToMaster's answer
-                waiting.set_result(payload)
-                return
-        viewer = channel.viewers.get(recipient)
-        if viewer is None:
-            raise Refused(
+        # Not connected: held for the channel's MessageTtlSeconds, delivered when the
+        # recipient connects; a newer offer from the same sender replaces one not delivered.
+        key = None if peer.client_id is not None else recipient
+        queue = channel.held.setdefault(key, [])
+        if action == "SDP_OFFER":
+            queue[:] = [h for h in queue if not (h.action == action and h.sender is peer)]
+        held = _Held(action, json.dumps(event), peer, correlation_id)
+        queue.append(held)
+        asyncio.get_running_loop().call_later(peer.ttl, self._expire, peer.channel_arn, key, held)
+
+    def _expire(self, channel_arn: str, key: Optional[str], held: _Held) -> None:
+        """A held message's MessageTtlSeconds passed: discard it, tell its sender."""
+        channel = self.channels.get(channel_arn)
+        queue = channel.held.get(key) if channel is not None else None
+        if channel is None or queue is None or held not in queue:
+            return  # delivered (or replaced) meanwhile
+        queue.remove(held)
+        if not queue:
+            del channel.held[key]
+            if channel.master is None and not channel.viewers and not channel.alexa:
+                self.channels.pop(channel_arn, None)
+        if held.correlation_id is not None:
+            recipient = "the master" if key is None else f"the recipient client {key}"
+            text = status_response(
+                held.correlation_id,
                 "InvalidArgumentException",
                 400,
-                f"The recipient client {recipient} is not connected to the channel.",
+                f"The message was not delivered: {recipient} did not connect to the channel "
+                f"within its MessageTtlSeconds ({held.sender.ttl:g} s).",
             )
-        # The master has no client id: its messages carry no senderClientId.
-        await _send(viewer.ws, json.dumps({"messageType": action, "messagePayload": payload}))
+            task = asyncio.get_running_loop().create_task(_send(held.sender.ws, text))
+            self._tasks.add(task)  # kept until done (the loop holds only weak references)
+            task.add_done_callback(self._tasks.discard)
 
     # -- SendAlexaOfferToMaster ----------------------------------------------------------------
 
@@ -571,13 +635,14 @@ async def handle(
     relay: SignalingRelay,
     fleet: Optional[str],
     account_for: Callable[[str], str],
-    find_channel: Callable[[str, str, str], Awaitable[None]],
+    find_channel: Callable[[str, str, str], Awaitable[int]],
     request_id: str,
 ) -> web.StreamResponse:
     """ConnectAsMaster / ConnectAsViewer: check the upgrade, then relay.
 
-    ``find_channel(account, region, arn)`` raises ``ServiceError`` for a channel that does not
-    exist (or is not ACTIVE) in that account and region.
+    ``find_channel(account, region, arn)`` returns the channel's ``MessageTtlSeconds`` and
+    raises ``ServiceError`` for a channel that does not exist (or is not ACTIVE) in that
+    account and region.
     """
     try:
         if request.headers.get("Upgrade", "").lower() != "websocket":
@@ -587,9 +652,9 @@ async def handle(
         access_key, region, arn, client_id = check_connect(request.query, fleet, _clock.now())
         account_id = account_for(access_key)
         try:
-            await find_channel(account_id, region, arn)
+            ttl = await find_channel(account_id, region, arn)
         except ServiceError as e:
             raise Rejected(404, e.code, e.message) from None
     except Rejected as e:
         return error_response(e.status, e.code, e.message, request_id)
-    return await relay.connect(request, Connect(account_id, region, arn, client_id))
+    return await relay.connect(request, Connect(account_id, region, arn, client_id, ttl))
