@@ -510,3 +510,21 @@ def test_serve_takes_signaling_limits_on_its_command_line() -> None:
                 assert master.close_code == 1000
 
         asyncio.run(run())
+
+
+def test_reset_closes_signaling_connections(server: ThreadedServer, channel: Channel) -> None:
+    import requests
+
+    async def run() -> None:
+        async with connect(channel.master_url()) as master:
+            await asyncio.get_running_loop().run_in_executor(
+                None,
+                lambda: requests.post(
+                    server.endpoint_url + "/_kvsmock/reset", timeout=10
+                ).raise_for_status(),
+            )
+            with pytest.raises(ConnectionClosed):
+                await asyncio.wait_for(master.recv(), 5)
+            assert master.close_code == 1001
+
+    asyncio.run(run())

@@ -383,6 +383,7 @@ class _Server:
             return web.json_response(self.relay.view())
         if path == "/_kvsmock/reset" and request.method == "POST":
             await self.run(self.mock.reset)
+            await self.relay.close_all()  # their channels are gone
             return web.json_response({"reset": True})
         return web.json_response({"message": f"No such kvsmock control path: {path}"}, status=404)
 

@@ -326,15 +326,18 @@ class SignalingRelay:
     # -- connections -------------------------------------------------------------------------
 
     async def close_all(self) -> None:
-        """Close every open connection (the server is stopping)."""
+        """Close every open connection and drop held messages (the server is stopping, or
+        its state was reset)."""
         peers = [
             peer
             for channel in list(self.channels.values())
             for peer in ([channel.master] if channel.master else [])
             + list(channel.viewers.values())
         ]
+        for channel in self.channels.values():
+            channel.held.clear()
         for peer in peers:
-            await peer.ws.close(code=1001, message=b"Server shutting down")
+            await peer.ws.close(code=1001, message=b"Going away")
 
     def view(self) -> Dict[str, Any]:
         """``GET /_kvsmock/signaling``: each channel ARN with open connections ->
