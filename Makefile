@@ -5,14 +5,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CONSTRAINTS ?= constraints.txt
 
-.PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz deps deps-system \
-	deps-node deps-browser test-browser bench-server test-server-aio
+.PHONY: test lint typecheck pytest demo bench bench-quick coverage-doc clean fuzz test-async \
+	test-matrix deps deps-system deps-node deps-browser test-browser bench-server test-server-aio
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	touch $(STAMP)
 
 test: $(STAMP) lint typecheck pytest
@@ -24,8 +25,41 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+PYTEST_ARGS ?=
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# aiobotocore and aioboto3 pin narrow botocore ranges, so each gets its own environment and
+# constraints file (the newest release of each on PyPI); tests/test_async_clients.py runs in
+# both. --noconftest: the file needs only pytest, the async library and kvsmock.
+.venv-async/.installed: pyproject.toml constraints-async.txt
+	test -x .venv-async/bin/python || $(PYTHON) -m venv .venv-async
+	.venv-async/bin/python -m pip install --quiet -c constraints-async.txt -e '.[test-async]'
+	touch $@
+
+.venv-aioboto3/.installed: pyproject.toml constraints-aioboto3.txt
+	test -x .venv-aioboto3/bin/python || $(PYTHON) -m venv .venv-aioboto3
+	.venv-aioboto3/bin/python -m pip install --quiet -c constraints-aioboto3.txt -e '.[test-aioboto3]'
+	touch $@
+
+test-async: .venv-async/.installed .venv-aioboto3/.installed
+	.venv-async/bin/python -m pytest -q --noconftest -p no:cacheprovider tests/test_async_clients.py
+	.venv-aioboto3/bin/python -m pytest -q --noconftest -p no:cacheprovider tests/test_async_clients.py
+
+# The suite on every supported CPython that pyenv has built (3.10 to 3.13), each in its own
+# .venv-<version>, pinned by constraints-<version>.txt where the newest pins dropped that
+# version (else constraints.txt); a version that is not installed is skipped with a note.
+PYENV_ROOT ?= $(HOME)/.pyenv
+MATRIX ?= 3.10 3.11 3.12 3.13
+test-matrix: PYTEST_ARGS = -n 2 -p no:cacheprovider
+test-matrix:
+	@set -e; for v in $(MATRIX); do \
+		py=$$(ls -d $(PYENV_ROOT)/versions/$$v.*/bin/python3 2>/dev/null | sort -V | tail -1); \
+		if [ -z "$$py" ]; then echo "test-matrix: CPython $$v not installed, skipped"; continue; fi; \
+		echo "== CPython $$v ($$py)"; \
+		c=constraints.txt; if [ -f constraints-$$v.txt ]; then c=constraints-$$v.txt; fi; \
+		$(MAKE) --no-print-directory pytest VENV=.venv-$$v PYTHON=$$py CONSTRAINTS=$$c PYTEST_ARGS="$(PYTEST_ARGS)"; \
+	done
 
 demo: $(STAMP)
 	$(BIN)/python examples/quickstart.py
@@ -84,20 +118,14 @@ test-browser: $(STAMP)
 deps-node:
 	cd tests/node && npm ci --no-audit --no-fund --ignore-scripts
 
-# aiobotocore against kvsmock serve: the client runs in its own small venv (aiobotocore pins
-# a narrow botocore range; the client needs nothing of kvsmock); the server and the test run
-# in .venv. CI runs this target.
-.venv-aio/.installed: tests/aio/requirements.txt
-	test -x .venv-aio/bin/python || $(PYTHON) -m venv .venv-aio
-	.venv-aio/bin/python -m pip install --quiet -r tests/aio/requirements.txt
-	touch .venv-aio/.installed
-
-test-server-aio: $(STAMP) .venv-aio/.installed
-	KVSMOCK_AIO_PYTHON=$(CURDIR)/.venv-aio/bin/python $(BIN)/python -m pytest -q \
+# aiobotocore against kvsmock serve: the client runs in .venv-async (aiobotocore pins a
+# narrow botocore range), the server and the test in .venv. CI runs this target.
+test-server-aio: $(STAMP) .venv-async/.installed
+	KVSMOCK_AIO_PYTHON=$(CURDIR)/.venv-async/bin/python $(BIN)/python -m pytest -q \
 		-p no:cacheprovider tests/test_server_aio.py
 
 coverage-doc: $(STAMP)
 	$(BIN)/python -m kvsmock._coverage > docs/coverage.md
 
 clean:
-	rm -rf $(VENV) .venv-aio build *.egg-info .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-async .venv-aioboto3 .venv-3.* build *.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -18,7 +18,6 @@ sent, unless its host is loopback or allowed by the mock's ``allow_network``.
 
 from __future__ import annotations
 
-import io
 import ipaddress
 import sys
 import threading
@@ -54,24 +53,14 @@ _ANSWERED_URL = "https://kvsmock.invalid/answered"
 
 
 class _RawBody:
-    """The ``raw`` of an ``AWSResponse``: ``read(amt)`` and ``stream()`` over the body."""
-
-    __slots__ = ("_buffer", "_bytes", "_chunks", "_pending")  # one per response: no __dict__
+    """The ``raw`` of an ``AWSResponse``: ``read(amt)`` and ``stream()`` over the body
+    (bytes, or an iterable of bytes that is read as it is asked for)."""
 
     def __init__(self, body: Union[bytes, Iterable[bytes]]) -> None:
-        # A bytes body is rarely read through ``raw`` (botocore reads ``content``): its
-        # buffer is made on the first read.
-        self._bytes = body if isinstance(body, bytes) else None
-        self._buffer: Optional[io.BytesIO] = None
-        self._chunks: Optional[Iterator[bytes]] = None if isinstance(body, bytes) else iter(body)
+        self._chunks: Iterator[bytes] = iter((body,) if isinstance(body, bytes) else body)
         self._pending = b""
 
     def read(self, amt: Optional[int] = None, **_: Any) -> bytes:
-        if self._bytes is not None:
-            if self._buffer is None:
-                self._buffer = io.BytesIO(self._bytes)
-            return self._buffer.read(amt)
-        assert self._chunks is not None
         out = [self._pending]
         size = len(self._pending)
         while amt is None or size < amt:

@@ -14,7 +14,6 @@ Requests never come through here: their account and region are their SigV4 scope
 
 from __future__ import annotations
 
-import difflib
 import sys
 from typing import Any, Optional, Tuple
 
@@ -54,6 +53,8 @@ def check_region(value: object) -> str:
     naming the form and suggesting the closest known region."""
     if isinstance(value, str) and _model.region_known(value):
         return value
+    import difflib  # only on this error path: kept out of ``import kvsmock``
+
     close = difflib.get_close_matches(str(value), sorted(_model.region_names()), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ValueError(

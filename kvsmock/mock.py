@@ -225,8 +225,9 @@ class KinesisVideoMock:
             account_id: a 12-digit account id, or the ARN of a stream or channel (whose
                 account and region are used). Default: the mock's ``account_id``.
             region: a region name (keyword only). Default: the region a new
-                ``boto3.client("kinesisvideo")`` would get (``AWS_REGION``,
-                ``AWS_DEFAULT_REGION``, the profile's region), else ``us-east-1``.
+                ``boto3.client("kinesisvideo")`` would get (boto3's default session's, else
+                botocore's chain: ``AWS_DEFAULT_REGION``, the profile's ``region``), else
+                ``us-east-1``.
 
         The store is created, empty, when that account and region have none yet (as every
         account has every region on AWS), so that tests can seed it:
@@ -238,7 +239,7 @@ class KinesisVideoMock:
             ValueError: an account id that is not 12 digits, a region botocore does not
                 know (with the closest known one), a malformed ARN.
         """
-        if account_id is not None and account_id.startswith("arn:"):
+        if isinstance(account_id, str) and account_id.startswith("arn:"):
             account, name = _scope.resolve(self.account_id, arn=account_id)
         else:
             account, name = _scope.resolve(self.account_id, account_id, region)
@@ -496,11 +497,11 @@ _saved_env: Dict[str, Optional[str]] = {}
 
 def _install_env() -> None:
     _saved_env.clear()
-    for name in (*FAKE_CREDENTIALS, *HIDDEN_CREDENTIALS):
+    for name, value in FAKE_CREDENTIALS.items():
         _saved_env[name] = os.environ.get(name)
-    os.environ.update(FAKE_CREDENTIALS)
+        os.environ[name] = value
     for name in HIDDEN_CREDENTIALS:
-        os.environ.pop(name, None)
+        _saved_env[name] = os.environ.pop(name, None)
 
 
 def _restore_env() -> None:

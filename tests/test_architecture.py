@@ -317,4 +317,8 @@ def test_py_typed_is_shipped() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "py.typed" in config["tool"]["setuptools"]["package-data"]["kvsmock"]
     assert config["project"]["entry-points"]["pytest11"] == {"kvsmock": "kvsmock.plugin"}
-    assert config["project"]["requires-python"] == ">=3.9"
+    assert config["project"]["requires-python"] == ">=3.10"
+    license_text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert config["project"]["license"] == "Apache-2.0"
+    assert "Apache License" in license_text and "Version 2.0, January 2004" in license_text
+    assert config["project"]["license-files"] == ["LICENSE"]

@@ -200,3 +200,69 @@ def test_fixture_works_under_a_subprocess_run(inner: pytest.Pytester) -> None:
     )
     result = inner.runpytest_subprocess()
     result.assert_outcomes(passed=1)
+
+
+def test_kvsmock_options_fixture_sets_options_and_the_marker_wins(inner: pytest.Pytester) -> None:
+    inner.makeconftest(
+        """
+        import pytest
+
+
+        @pytest.fixture
+        def kvsmock_options():
+            return {"account_id": "111111111111", "seed": 3}
+        """
+    )
+    inner.makepyfile(
+        test_options="""
+        from helpers import *
+
+
+        def test_from_the_fixture(kvsmock):
+            assert (kvsmock.account_id, kvsmock.seed) == ("111111111111", 3)
+            arn = kvs().create_stream(StreamName="cam")["StreamARN"]
+            assert ":111111111111:stream/cam/" in arn
+
+
+        @pytest.mark.kvsmock(account_id="222222222222")
+        def test_marker_wins(kvsmock):
+            assert (kvsmock.account_id, kvsmock.seed) == ("222222222222", 3)
+
+
+        @pytest.mark.kvsmock(transition_seconds=5, stream_limit=1, channel_limit=2,
+                             strict=False, allow_network=["*.example.invalid"],
+                             require_data_endpoint=False, accounts={"AKIAX": "333333333333"})
+        def test_every_option(kvsmock):
+            assert kvsmock.transition_seconds == 5.0
+            assert (kvsmock.stream_limit, kvsmock.channel_limit) == (1, 2)
+            assert kvsmock.strict is False and kvsmock.require_data_endpoint is False
+            assert kvsmock.allow_network == ("*.example.invalid",)
+            assert kvsmock.accounts == {"AKIAX": "333333333333"}
+        """
+    )
+    result = inner.runpytest()
+    result.assert_outcomes(passed=3)
+
+
+def test_unknown_option_in_the_options_fixture_lists_the_valid_ones(
+    inner: pytest.Pytester,
+) -> None:
+    inner.makepyfile(
+        test_bad_fixture="""
+        from helpers import *
+
+
+        @pytest.fixture
+        def kvsmock_options():
+            return {"region": "eu-west-1"}
+
+
+        def test_x(kvsmock):
+            pass
+        """
+    )
+    result = inner.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*TypeError: the kvsmock_options fixture got unknown option(s) region; the options are:*"]
+    )

@@ -304,3 +304,15 @@ def test_the_kvsmock_server_fixture(kvsmock_server: ThreadedServer) -> None:
     kv = client("kinesisvideo", kvsmock_server.endpoint_url)
     kv.create_stream(StreamName="cam")
     assert [s.name for s in kvsmock_server.mock.state().streams] == ["cam"]
+
+
+def test_public_url_is_the_base_of_every_endpoint() -> None:
+    with ThreadedServer(public_url="http://kvsmock.internal:4567/") as server:
+        kv = client("kinesisvideo", server.endpoint_url)
+        kv.create_stream(StreamName="cam")
+        endpoint = kv.get_data_endpoint(StreamName="cam", APIName="PUT_MEDIA")["DataEndpoint"]
+        assert endpoint == (
+            "http://kvsmock.internal:4567/s-"
+            f"{server.mock.state().streams[0].endpoint_ids['s']}"
+            ".kinesisvideo.us-east-1.amazonaws.com"
+        )

@@ -1,8 +1,8 @@
 """aiobotocore (its own process, in its own venv: it pins a narrow botocore range) against
 ``kvsmock serve``: control plane, a modeled error, data endpoints, ListFragments, GetMedia.
 
-Runs under ``make test-server-aio``, which builds ``.venv-aio`` from
-``tests/aio/requirements.txt`` and sets ``KVSMOCK_AIO_PYTHON``; plain ``make test`` skips it
+Runs under ``make test-server-aio``, which builds ``.venv-async`` (``make test-async``'s,
+pinned by ``constraints-async.txt``) and sets ``KVSMOCK_AIO_PYTHON``; plain ``make test`` skips it
 (CI runs the target)."""
 
 from __future__ import annotations

@@ -290,3 +290,41 @@ def test_a_consumer_that_stops_reading_stalls_nothing_else(url: str) -> None:
         assert json.loads(acks[-1])["EventType"] == "PERSISTED"
         assert time.perf_counter() - start < 5
     assert requests.get(url + "/_kvsmock/health", timeout=10).ok
+
+
+def test_a_stream_deleted_during_an_upload_ends_it_with_stream_not_active(url: str) -> None:
+    header, clusters = sample_parts()
+    endpoint = data_endpoint(url, "cam", "PUT_MEDIA") + "/putMedia"
+    kv = client("kinesisvideo", url)
+    arn = kv.describe_stream(StreamName="cam")["StreamInfo"]["StreamARN"]
+    acks: List[Dict[str, Any]] = []
+
+    async def produce() -> None:
+        persisted = asyncio.Event()
+
+        async def body() -> Any:
+            yield header + clusters[0]
+            await asyncio.wait_for(persisted.wait(), 10)
+            await asyncio.to_thread(kv.delete_stream, StreamARN=arn)
+            yield clusters[1] + clusters[2]
+
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(endpoint, data=body(), headers=put_media_headers("cam")) as response,
+        ):
+            async for line in response.content:
+                acks.append(json.loads(line))
+                if acks[-1]["EventType"] == "PERSISTED":
+                    persisted.set()
+
+    asyncio.run(produce())
+    assert _events(acks)[:3] == [("BUFFERING", 0), ("RECEIVED", 0), ("PERSISTED", 0)]
+    assert acks[3:] == [
+        {
+            "EventType": "ERROR",
+            "FragmentTimecode": -1,
+            "FragmentNumber": "",
+            "ErrorId": 4008,
+            "ErrorCode": "STREAM_NOT_ACTIVE",
+        }
+    ]

@@ -57,8 +57,11 @@ _LIVE_SELECTORS = frozenset(
     {"NOW", "EARLIEST", "SERVER_TIMESTAMP", "PRODUCER_TIMESTAMP", "CONTINUATION_TOKEN"}
 )
 
+#: PutMedia's error id for a stream that is not active (API_dataplane_PutMedia.html).
+_STREAM_NOT_ACTIVE = 4008
+
+#: The served mock, for handlers added to the application (``app[MOCK_KEY]``).
 MOCK_KEY = web.AppKey("mock", KinesisVideoMock)
-SETTINGS_KEY = web.AppKey("settings", dict)
 
 
 class ServedMock(KinesisVideoMock):
@@ -204,14 +207,14 @@ class _Server:
                     fragment_timecode_type=checked.fragment_timecode_type,
                     producer_start_timestamp=checked.producer_start_timestamp,
                 )
-            except ServiceError:  # the stream went away during the upload
-                return [
+            except ServiceError:  # the stream went away during the upload: as ingestion
+                return [  # answers a stream that is no longer active
                     {
                         "EventType": "ERROR",
                         "FragmentTimecode": -1,
                         "FragmentNumber": "",
-                        "ErrorId": 4000,
-                        "ErrorCode": "STREAM_READ_ERROR",
+                        "ErrorId": _STREAM_NOT_ACTIVE,
+                        "ErrorCode": media.ERROR_NAMES[_STREAM_NOT_ACTIVE],
                     }
                 ]
 

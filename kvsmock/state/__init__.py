@@ -95,6 +95,12 @@ class Store(WebRTCMixin, EdgeMixin, ConfigurationsMixin, ChannelsMixin):
     several calls that must be atomic together.
     """
 
+    def __repr__(self) -> str:
+        return (
+            f"<Store account_id={self.account_id!r} region={self.region!r}: "
+            f"{len(self.streams)} stream(s), {len(self.channels)} signaling channel(s)>"
+        )
+
 
 __all__ = [
     "ACTIVE",

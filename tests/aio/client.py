@@ -1,4 +1,5 @@
-"""aiobotocore against ``kvsmock serve``, run by tests/test_server_aio.py in its own venv:
+"""aiobotocore against ``kvsmock serve``, run by tests/test_server_aio.py with
+.venv-async's Python (aiobotocore pins a narrow botocore range):
 
     python client.py <server URL> <stream> <start epoch s> <end epoch s>
 
