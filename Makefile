@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed
 CONSTRAINTS ?= constraints.txt
 
 .PHONY: test lint typecheck pytest demo bench bench-quick bench-media bench-media-quick \
-	coverage-doc clean fuzz test-async test-matrix deps deps-system deps-node bench-server \
-	test-server-aio
+	coverage-doc clean fuzz test-async test-matrix deps deps-system deps-node deps-browser \
+	test-browser bench-server test-server-aio
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -104,13 +104,25 @@ fuzz: $(STAMP)
 # before `make test`. Debian's ffmpeg gives ffprobe; the AWS SDK for JavaScript v3 comes from
 # tests/node/package-lock.json. Without CI set, tests whose tool is missing are skipped; with
 # CI=true they fail.
-deps: deps-system deps-node
+deps: deps-system deps-browser deps-node
 
 deps-system:
 	command -v ffprobe >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg; }
 	command -v node >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+
+# Headless Chromium for tests/test_browser.py (issue 15): Debian's chromium, driven by
+# playwright-core from tests/node (which downloads no browser of its own).
+deps-browser:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		chromium chromium-driver; }
+
+# Only the real-browser and signaling tests (they also run in `make test`).
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_browser.py tests/test_server_signaling.py \
+		tests/test_server_cors.py
 
 deps-node:
 	cd tests/node && npm ci --no-audit --no-fund --ignore-scripts

@@ -89,6 +89,20 @@ def parser() -> argparse.ArgumentParser:
         help="end a GetMedia response after this long without a new fragment (%(default)s)",
     )
     serve.add_argument(
+        "--signaling-idle-seconds",
+        type=_seconds,
+        default=600.0,
+        help="close a signaling WebSocket after this long without a message or ping "
+        "(%(default)s, the AWS quota)",
+    )
+    serve.add_argument(
+        "--signaling-max-connection-seconds",
+        type=_seconds,
+        default=3600.0,
+        help="longest life of a signaling WebSocket; GO_AWAY comes up to 60 s before "
+        "(%(default)s, the AWS quota)",
+    )
+    serve.add_argument(
         "--no-require-data-endpoint",
         dest="require_data_endpoint",
         action="store_false",
@@ -112,6 +126,10 @@ async def _serve(args: argparse.Namespace) -> int:
         public_url=args.public_url,
         get_media_idle_seconds=args.get_media_idle_seconds,
         require_data_endpoint=args.require_data_endpoint,
+        signaling=server.SignalingLimits(
+            idle_seconds=args.signaling_idle_seconds,
+            max_connection_seconds=args.signaling_max_connection_seconds,
+        ),
     )
     try:
         running = await server.start(options)

@@ -7,7 +7,8 @@ the pipeline the in-process mock uses (:func:`kvsmock._dispatch.dispatch`); see
 - :class:`ThreadedServer`: a server on a free port in a background thread (a context manager
   with ``endpoint_url``);
 - the ``kvsmock_server`` pytest fixture (a :class:`ThreadedServer` per test);
-- :func:`start` / :func:`stop`: on your own event loop.
+- :func:`start` / :func:`stop`: on your own event loop;
+- :class:`SignalingLimits`: the signaling WebSocket's quotas (``ServerOptions.signaling``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from kvsmock.server._serve import (
     start,
     stop,
 )
+from kvsmock.server._signaling import SignalingLimits
 
 __all__ = [
     "DEFAULT_GET_MEDIA_IDLE_SECONDS",
@@ -37,6 +39,7 @@ __all__ = [
     "Running",
     "ServedMock",
     "ServerOptions",
+    "SignalingLimits",
     "ThreadedServer",
     "make_app",
     "start",

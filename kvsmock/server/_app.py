@@ -12,7 +12,13 @@ Routes (see ``docs/server.md``):
 - ``POST /putMedia`` under an ``s-`` prefix (or at the root): acknowledgements streamed
   while the upload goes on;
 - ``GET``/``HEAD`` ``/hls/v1/...`` and ``/dash/v1/...`` under a ``b-`` prefix: session URLs;
-- ``GET /_kvsmock/health``, ``GET /_kvsmock/state``, ``POST /_kvsmock/reset``.
+- WebSocket upgrades at a channel's WSS endpoint (``/m-...``, ``/v-...``): the signaling
+  data plane (:mod:`kvsmock.server._signaling`);
+- ``OPTIONS`` anywhere: the CORS preflight (:mod:`kvsmock.server._cors`);
+- ``GET /``: the console page; ``GET /_kvsmock/static/<file>``: its files and hls.js;
+- ``GET /_kvsmock/health``, ``GET /_kvsmock/state``, ``GET /_kvsmock/accounts`` (access
+  key -> account), ``GET /_kvsmock/signaling`` (open WebSocket connections),
+  ``POST /_kvsmock/reset``.
 
 Anything else gets the service's 404 ``UnknownOperationException``.
 """
@@ -30,8 +36,10 @@ from aiohttp import web
 from kvsmock import _clock, _dispatch, _endpoints, _http, _model, _protocol
 from kvsmock.errors import ServiceError
 from kvsmock.mock import KinesisVideoMock
-from kvsmock.server import _routes
+from kvsmock.server import _cors, _routes, _signaling, _static
 from kvsmock.server._putmedia import FragmentCutter, ack_lines
+from kvsmock.server._signaling import SignalingLimits, SignalingRelay
+from kvsmock.services.kinesis_video_signaling import SIGNALING_RELAY
 from kvsmock.state import Store
 
 log = logging.getLogger("kvsmock.server")
@@ -66,6 +74,8 @@ class ServedMock(KinesisVideoMock):
     """
 
     served_at: Optional[str] = None
+    #: The server's signaling WebSocket relay, which SendAlexaOfferToMaster reaches.
+    relay: Optional[SignalingRelay] = None
 
     def store_for(self, account_id: str, region: str) -> Store:
         """The store of one account and region (made on first use: by a request or by
@@ -73,16 +83,25 @@ class ServedMock(KinesisVideoMock):
         store = super().store_for(account_id, region)
         if getattr(store, _endpoints.SERVED_AT, None) != self.served_at:
             setattr(store, _endpoints.SERVED_AT, self.served_at)
+        if getattr(store, SIGNALING_RELAY, None) is not self.relay:
+            setattr(store, SIGNALING_RELAY, self.relay)
         return store
 
 
 class _Server:
     """The request handlers of one server (one mock, one thread pool)."""
 
-    def __init__(self, mock: ServedMock, pool: ThreadPoolExecutor, idle_seconds: float) -> None:
+    def __init__(
+        self,
+        mock: ServedMock,
+        pool: ThreadPoolExecutor,
+        idle_seconds: float,
+        relay: SignalingRelay,
+    ) -> None:
         self.mock = mock
         self.pool = pool
         self.idle_seconds = idle_seconds
+        self.relay = relay
         self.closing = asyncio.Event()
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -104,9 +123,17 @@ class _Server:
 
     async def _route(self, request: web.Request) -> web.StreamResponse:
         path = request.path
+        if request.method == "OPTIONS":  # a browser's CORS preflight
+            return _cors.preflight(request, _routes.split(path).path)
         if path.startswith("/_kvsmock/"):
             return await self._control(request, path)
         target = _routes.split(path)
+        if _is_signaling(request, target):
+            return await self._signaling(request, target)
+        if path == "/" and request.method in ("GET", "HEAD"):  # the console page
+            console = _static.response(_static.CONSOLE)
+            if console is not None:
+                return console
         if target.path.startswith(_http.SESSION_PATHS):
             return await self._session(request, target)
         if target.path == _http.PUT_MEDIA_PATH and request.method == "POST":
@@ -305,6 +332,25 @@ class _Server:
             )
             return reply, _last_fragment(store, params)
 
+    # -- WebRTC signaling (WebSocket) ----------------------------------------------------------
+
+    async def _signaling(self, request: web.Request, target: _routes.Target) -> web.StreamResponse:
+        mock = self.mock
+
+        def find(account_id: str, region: str, arn: str) -> int:
+            store = mock.store_for(account_id, region)
+            with store.lock:
+                channel = store.find_channel(arn=arn, now=_clock.now(), usable=True)
+                return channel.message_ttl_seconds
+
+        async def find_channel(account_id: str, region: str, arn: str) -> int:
+            return await self.run(find, account_id, region, arn)
+
+        fleet = target.host[0] if target.host else None
+        return await _signaling.handle(
+            request, self.relay, fleet, mock.account_for, find_channel, mock.new_request_id()
+        )
+
     # -- HLS and DASH session URLs -------------------------------------------------------------
 
     async def _session(self, request: web.Request, target: _routes.Target) -> web.StreamResponse:
@@ -328,10 +374,28 @@ class _Server:
             return web.json_response({"status": "ok"})
         if path == "/_kvsmock/state" and request.method in ("GET", "HEAD"):
             return web.json_response(await self.run(state_view, self.mock))
+        if path.startswith(_static.PREFIX) and request.method in ("GET", "HEAD"):
+            found = _static.response(path[len(_static.PREFIX) :])
+            if found is not None:
+                return found
+        if path == "/_kvsmock/accounts" and request.method in ("GET", "HEAD"):
+            return web.json_response(
+                {"DefaultAccount": self.mock.account_id, "AccessKeys": dict(self.mock.accounts)}
+            )
+        if path == "/_kvsmock/signaling" and request.method in ("GET", "HEAD"):
+            return web.json_response(self.relay.view())
         if path == "/_kvsmock/reset" and request.method == "POST":
             await self.run(self.mock.reset)
+            await self.relay.close_all()  # their channels are gone
             return web.json_response({"reset": True})
         return web.json_response({"message": f"No such kvsmock control path: {path}"}, status=404)
+
+
+def _is_signaling(request: web.Request, target: _routes.Target) -> bool:
+    """A WebSocket upgrade, or any request to a channel's WSS (``m-``/``v-``) endpoint root."""
+    if request.headers.get("Upgrade", "").lower() == "websocket":
+        return True
+    return target.host is not None and target.host[0] in "mv" and target.path == "/"
 
 
 def _find_stream(store: Store, name: Optional[str], arn: Optional[str]) -> None:
@@ -409,15 +473,24 @@ def make_app(
     pool: ThreadPoolExecutor,
     *,
     get_media_idle_seconds: float = DEFAULT_GET_MEDIA_IDLE_SECONDS,
+    signaling: Optional[SignalingLimits] = None,
 ) -> web.Application:
     """The aiohttp application serving ``mock`` (its handlers run the pipeline in ``pool``)."""
-    server = _Server(mock, pool, get_media_idle_seconds)
+    relay = SignalingRelay(signaling or SignalingLimits())
+    mock.relay = relay
+    server = _Server(mock, pool, get_media_idle_seconds, relay)
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[MOCK_KEY] = mock
     app.router.add_route("*", "/{tail:.*}", server.handle)
 
     async def on_shutdown(_: web.Application) -> None:
         server.closing.set()
+        await relay.close_all()
+
+    async def on_response_prepare(request: web.Request, response: web.StreamResponse) -> None:
+        if _cors.allows(_routes.split(request.path).path):
+            _cors.add_headers(request.headers, response.headers)
 
     app.on_shutdown.append(on_shutdown)
+    app.on_response_prepare.append(on_response_prepare)
     return app

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from kvsmock.mock import DEFAULT_ACCOUNT_ID
 from kvsmock.server._app import DEFAULT_GET_MEDIA_IDLE_SECONDS, ServedMock, make_app
+from kvsmock.server._signaling import SignalingLimits
 
 #: The port ``kvsmock serve`` listens on unless told otherwise (``--port 0``: a free one).
 DEFAULT_PORT = 4567
@@ -40,6 +41,8 @@ class ServerOptions:
     get_media_idle_seconds: float = DEFAULT_GET_MEDIA_IDLE_SECONDS
     require_data_endpoint: bool = True
     workers: int = 16
+    #: Signaling WebSocket quotas (idle time, connection life, viewers, payload size).
+    signaling: SignalingLimits = dataclasses.field(default_factory=SignalingLimits)
 
 
 @dataclasses.dataclass
@@ -89,7 +92,12 @@ async def start(options: ServerOptions) -> Running:
         require_data_endpoint=options.require_data_endpoint,
     )
     pool = ThreadPoolExecutor(options.workers, thread_name_prefix="kvsmock-server")
-    app = make_app(mock, pool, get_media_idle_seconds=options.get_media_idle_seconds)
+    app = make_app(
+        mock,
+        pool,
+        get_media_idle_seconds=options.get_media_idle_seconds,
+        signaling=options.signaling,
+    )
     context: Optional[ssl.SSLContext] = None
     ca_file = tls_dir = None
     if options.tls:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any, Dict
+from typing import Any, Dict, Optional, Protocol
 
-from kvsmock.errors import invalid_argument
+from kvsmock.errors import ServiceError, invalid_argument
 from kvsmock.services import RequestContext, _sdp
 from kvsmock.state import Store
 
@@ -24,6 +24,18 @@ Result = Dict[str, Any]
 
 #: The model's maximum length of ``SendAlexaOfferToMasterResponse.Answer`` (characters).
 MAX_ANSWER_LENGTH = 10_000
+#: The store attribute ``kvsmock serve`` sets to its signaling WebSocket relay.
+SIGNALING_RELAY = "signaling_relay"
+
+
+class MasterRelay(Protocol):
+    """What SendAlexaOfferToMaster needs of a WebSocket relay (``kvsmock.server``)."""
+
+    def offer_to_master(
+        self, channel_arn: str, sender_client_id: str, payload: str
+    ) -> Optional[str]:
+        """The connected master's base64 answer; ``None`` without a connected master;
+        ``TimeoutError`` when it does not answer in time."""
 
 
 def get_ice_server_config(store: Store, params: Params, ctx: RequestContext) -> Result:
@@ -73,6 +85,11 @@ def send_alexa_offer_to_master(store: Store, params: Params, ctx: RequestContext
             SDP offer, or when the answer would exceed 10,000 characters.
     """
     channel = store.find_channel(arn=params["ChannelARN"], now=ctx.now, usable=True)
+    relay: Optional[MasterRelay] = getattr(store, SIGNALING_RELAY, None)
+    if relay is not None:
+        answer = _from_connected_master(store, relay, channel.arn, params)
+        if answer is not None:
+            return {"Answer": answer}
     try:
         text = base64.b64decode(params["MessagePayload"], validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
@@ -101,3 +118,32 @@ def send_alexa_offer_to_master(store: Store, params: Params, ctx: RequestContext
         )
     store.record_alexa_offer(channel, params["SenderClientId"], offer, sdp, now=ctx.now)
     return {"Answer": encoded}
+
+
+def _from_connected_master(
+    store: Store, relay: MasterRelay, channel_arn: str, params: Params
+) -> Optional[str]:
+    """The answer of the master connected over the signaling WebSocket (``kvsmock serve``),
+    or ``None`` when none is connected (then the simulated master answers).
+
+    The store's lock is released while the master answers, so the master's own requests
+    (GetIceServerConfig, ...) are served meanwhile.
+    """
+    lock = store.lock
+    lock.release()
+    try:
+        answer = relay.offer_to_master(
+            channel_arn, params["SenderClientId"], params["MessagePayload"]
+        )
+    except TimeoutError:
+        raise ServiceError(
+            "ResourceNotFoundException",
+            "The master connected to the channel did not answer the offer in time.",
+        ) from None
+    finally:
+        lock.acquire()
+    if answer is not None and len(answer) > MAX_ANSWER_LENGTH:
+        raise invalid_argument(
+            f"The master's SDP answer is longer than {MAX_ANSWER_LENGTH} characters."
+        )
+    return answer
