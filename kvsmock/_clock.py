@@ -42,6 +42,7 @@ _ONE_MS = _dt.timedelta(milliseconds=1)
 _VERSION_TABLE = bytes(ord(_VERSION_ALPHABET[b % 62]) for b in range(256))
 
 
+# Kept (optimisation 19): one 20-byte draw defines the Versions of a seed (tests pin them).
 def new_version(rng: random.Random) -> str:
     """A Version token: 20 characters of ``[a-zA-Z0-9]`` (model shape ``Version``).
 

@@ -30,6 +30,8 @@ class ErrorInfo(NamedTuple):
     message_member: str
 
 
+# Kept (optimisation 9): ~11 ms (24 ms loaded) of a process's first call; reads boto3's
+# private Session._session, the only way to the botocore session's loader.
 @functools.cache
 def _loader() -> Any:
     """botocore's data loader: the one of boto3's default session when it exists, else new.
@@ -92,6 +94,7 @@ def modeled_errors(service_name: str, operation: str) -> FrozenSet[str]:
 def _partitions() -> Tuple[Tuple[FrozenSet[str], Any, str, str], ...]:
     # botocore's small partitions.json (what its endpoint rulesets use), not the whole
     # endpoints.json: (region names, regionRegex, partition id, dnsSuffix) per partition.
+    # Kept (optimisation 8): ~68 ms (loaded machine) and ~9 MiB less per process.
     data = _loader().load_data("partitions")
     return tuple(
         (frozenset(p["regions"]), re.compile(p["regionRegex"]), p["id"], p["outputs"]["dnsSuffix"])

@@ -129,8 +129,8 @@ def compile_pattern(pattern: str) -> Callable[[str], Any]:
     """
     translated = java_semantics(pattern)
     if "\\p{" in pattern:
-        # Compiled on first use: importing ``regex`` costs ~25 ms, and most calls never send
-        # a value of these shapes (tag keys and values, for one).
+        # Kept (optimisation 10): importing ``regex`` costs ~11 ms (31 ms loaded) at the first
+        # check, and most processes never send a value of these shapes (tag keys and values).
         compiled: List[Callable[[str], Any]] = []
 
         def fullmatch(value: str) -> Any:
@@ -316,8 +316,9 @@ def _map_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
 
 def _structure_check(shape: Any, output: bool, memo: Dict[str, Check]) -> Check:
     required = tuple((name, member_path("", name)) for name in shape.required_members)
-    # Each member's check, its lower-camel path segment (computed once), and the strings its
-    # check accepted before (empty for other members): those need no call (most members).
+    # Each member's check, its lower-camel path segment (computed once: optimisation 4, kept,
+    # ~1.4 % of a call), and the strings its check accepted before (empty for other members):
+    # those need no call (most members).
     members = {
         name: (_compile(m, output, memo), member_path("", name), _accepted_strings(m, output))
         for name, m in shape.members.items()
@@ -351,8 +352,7 @@ def _constraints(problems: List[str]) -> str:
 #: Strings that met every constraint of a string shape, by those constraints (min, max,
 #: enum, pattern): every check with the same constraints shares one set, so a name or ARN
 #: accepted in a CreateStream result is known to DescribeStream's and ListStreams' checks.
-#: Kept (optimisations 2 and 22): a listing of 10,000 streams checks no pattern twice
-#: (see docs/performance.md, the audit).
+#: Kept (optimisations 2, 22): ~2.7 % of a describe call, ~4.6 % of a listing page (audit).
 _ACCEPTED: Dict[Tuple[Any, ...], Set[str]] = {}
 #: How many strings a set holds before it is cleared: a full listing of the documented
 #: default quotas (10,000 streams, 10,000 signaling channels per account and region) fits.
