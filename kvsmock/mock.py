@@ -20,6 +20,7 @@ import sys
 import threading
 from types import MappingProxyType
 from typing import (
+    TYPE_CHECKING,
     Any,
     AsyncIterator,
     Callable,
@@ -39,6 +40,9 @@ from typing import (
 from kvsmock import _clock, _http, _intercept, _model, _scope
 from kvsmock.errors import not_found
 from kvsmock.state import DEFAULT_CHANNEL_LIMIT, DEFAULT_STREAM_LIMIT, Store
+
+if TYPE_CHECKING:  # imported on first use: PyAV is an optional extra
+    from kvsmock.media.camera import Camera
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -334,7 +338,7 @@ class KinesisVideoMock:
         codec: str = "h264",
         account_id: Optional[str] = None,
         region: Optional[str] = None,
-    ) -> Any:
+    ) -> Camera:
         """Attach a simulated producer to a stream; returns it (``.stop()`` stops it).
 
         Whenever the stream is read, the fragments a camera started now would have put by
