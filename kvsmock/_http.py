@@ -257,6 +257,7 @@ def answer(
             payload=_payload(body),
             fragment_timecode_type=timecode_type or "",
             producer_start_timestamp=seconds,
+            ack_fault=mock.faults.ack_error,
         )
     except ServiceError as e:
         return _protocol.error_reply(ERROR_SERVICE, e.code, e.message, request_id)

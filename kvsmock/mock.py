@@ -38,6 +38,7 @@ from typing import (
 
 from kvsmock import _clock, _http, _intercept, _model, _scope
 from kvsmock.errors import not_found
+from kvsmock.faults import Faults
 from kvsmock.state import DEFAULT_CHANNEL_LIMIT, DEFAULT_STREAM_LIMIT, Store
 
 P = ParamSpec("P")
@@ -217,6 +218,8 @@ class KinesisVideoMock:
             None if self.seed is None else f"requests-{self.seed}"
         )
         self._stores: Dict[Tuple[str, str], Store] = {}
+        #: Injected faults (:class:`kvsmock.faults.Faults`); a reset removes them.
+        self.faults = Faults(self.seed)
 
     def state(self, account_id: Optional[str] = None, *, region: Optional[str] = None) -> Store:
         """The :class:`~kvsmock.state.Store` of one account and region, to seed or inspect.
@@ -319,6 +322,7 @@ class KinesisVideoMock:
             payload=Payload,
             fragment_timecode_type=FragmentTimecodeType,
             producer_start_timestamp=ProducerStartTimestamp,
+            ack_fault=self.faults.ack_error,
         )
 
     def camera(

@@ -19,6 +19,7 @@ import random
 from typing import (
     TYPE_CHECKING,
     Any,
+    Callable,
     Dict,
     Iterable,
     Iterator,
@@ -476,6 +477,7 @@ def put_media(
     payload: Any,
     fragment_timecode_type: str = "RELATIVE",
     producer_start_timestamp: Any = None,
+    ack_fault: Optional[Callable[[str, str], Optional[int]]] = None,
 ) -> List[Dict[str, Any]]:
     """Ingest a Matroska payload as PutMedia does and return its acknowledgements.
 
@@ -484,6 +486,11 @@ def put_media(
     acknowledgement (``ErrorId`` / ``ErrorCode``); fragments stored before it are kept. Errors
     tied to no fragment carry ``FragmentTimecode`` -1 and ``FragmentNumber`` "" as the service
     sends them. See API_dataplane_PutMedia.html.
+
+    Args:
+        ack_fault: asked ``(stream name, stream ARN)`` before each fragment is stored; an
+            error id it returns ends the session with that ``ERROR`` ack, the fragment not
+            stored (the mock's :meth:`kvsmock.faults.Faults.ack_error`).
 
     Raises:
         ServiceError: ``InvalidArgumentException`` without exactly one of name and ARN, or
@@ -509,11 +516,16 @@ def put_media(
 
     parsed = _mkv.parse(data)
     with store.lock:
-        return _ingest(store, stream, parsed, fragment_timecode_type, start)
+        return _ingest(store, stream, parsed, fragment_timecode_type, start, ack_fault)
 
 
 def _ingest(
-    store: Store, stream: Stream, parsed: Parsed, timecode_type: str, start: _dt.datetime
+    store: Store,
+    stream: Stream,
+    parsed: Parsed,
+    timecode_type: str,
+    start: _dt.datetime,
+    ack_fault: Optional[Callable[[str, str], Optional[int]]] = None,
 ) -> List[Dict[str, Any]]:
     from kvsmock.media import _mkv
 
@@ -543,6 +555,8 @@ def _ingest(
         producer = _producer_timestamp(timecode_type, start, timecode_ms)
         if error is None and producer is None:
             error = 4007
+        if error is None and ack_fault is not None:
+            error = ack_fault(stream.name, stream.arn)
         if error is not None or producer is None:
             state.give_back(number)
             acks.append(_ack("ERROR", timecode_ms, str(number), error or 4007))
