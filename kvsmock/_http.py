@@ -342,13 +342,48 @@ def _session_response(request: Any, target: _Target) -> Any:
     reply's bytes, which ``requests`` reads in its 10 KiB pieces at a file's speed (a
     segment of a few hundred KB costs ~0.1 ms here, ~2 ms through ``responses``' urllib3
     response)."""
+    reply = answer_session(target.stores, str(request.method), str(request.url))
+    return _requests_response(request, reply)
+
+
+#: ``(method, path)`` -> (service id, operation) of every operation of the five services.
+_operation_paths: Dict[Tuple[str, str], Tuple[str, str]] = {}
+
+
+def _operation_at(method: str, path: str) -> Optional[Tuple[str, str]]:
+    if not _operation_paths:
+        from kvsmock import _model
+
+        for service_id, service in _model.SERVICE_NAMES.items():
+            for operation in _model.operation_names(service):
+                http = _model.operation_model(service, operation).http
+                key = (http["method"], http["requestUri"].split("?", 1)[0])
+                _operation_paths[key] = (service_id, operation)
+    return _operation_paths.get((method.upper(), path))
+
+
+def _kvs_host_response(mock: Any, request: Any) -> Any:
+    """A ``requests`` call to a KVS host kvsmock does not otherwise serve, answered and never
+    sent: an operation's REST path (exact case) through the pipeline, as botocore's would
+    be; any other path 404 ``UnknownOperationException``, as the service answers it."""
+    url = str(request.url)
+    found = _operation_at(str(request.method), urlsplit(url).path)
+    if found is None:
+        reply = _unknown_operation(mock.new_request_id())
+    else:
+        body = _protocol.decode_body(request.body)
+        reply = _dispatch.dispatch(mock, found[0], found[1], url, request.headers, body)
+    return _requests_response(request, reply)
+
+
+def _requests_response(request: Any, reply: _protocol.HttpReply) -> Any:
+    """A ``requests.Response`` over a reply's bytes."""
     import http.client
     import io
 
     import requests
     from requests.structures import CaseInsensitiveDict
 
-    reply = answer_session(target.stores, str(request.method), str(request.url))
     response = requests.Response()
     response.status_code = reply.status
     response.reason = http.client.responses.get(reply.status, "")
@@ -371,6 +406,9 @@ def _send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
             return _session_response(request, target)
         if target is not None:
             return _responses_send(base)(adapter, request, *args, **kwargs)
+        mock = _intercept.active_mock()
+        if mock is not None and _endpoints.region_of_host(str(request.url)) is not None:
+            return _kvs_host_response(mock, request)
     return base(adapter, request, *args, **kwargs)
 
 
