@@ -162,6 +162,6 @@ def dispatch(
                 f"shape: {_validate.summary(problems)}"
             )
     reply = op.codec.reply(result, request_id)
-    if fault is not None and fault.disconnect_after_bytes is not None:
+    if fault is not None and fault.disconnect_after_bytes is not None and op.codec.has_payload:
         reply = reply._replace(body=faults.dropped(reply.body, fault.disconnect_after_bytes))
     return reply

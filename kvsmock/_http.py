@@ -47,6 +47,7 @@ import math
 import re
 import sys
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 from urllib.parse import urlsplit
 
@@ -342,8 +343,56 @@ def _session_response(request: Any, target: _Target) -> Any:
     reply's bytes, which ``requests`` reads in its 10 KiB pieces at a file's speed (a
     segment of a few hundred KB costs ~0.1 ms here, ~2 ms through ``responses``' urllib3
     response)."""
-    reply = answer_session(target.stores, str(request.method), str(request.url))
-    return _requests_response(request, reply)
+    url = str(request.url)
+    reply = answer_session(target.stores, str(request.method), url)
+    response = _requests_response(request, reply)
+    fault = _segment_fault(target, url) if reply.status == 200 else None
+    if fault is not None:
+        if fault.delay_seconds:
+            time.sleep(fault.delay_seconds)
+        if fault.disconnect_after_bytes is not None:
+            response.raw = _DroppingRaw(response.raw.read(), fault.disconnect_after_bytes)
+    return response
+
+
+def _segment_fault(target: _Target, url: str) -> Any:
+    """The injected fault (delay, dropped body) for a session URL: faults on the
+    ``GetHLSStreamingSessionURL`` / ``GetDASHStreamingSessionURL`` operation that name no
+    error hit the playlists, manifests and segments of its sessions."""
+    from urllib.parse import parse_qs
+
+    from kvsmock.media import archive
+
+    parts = urlsplit(url)
+    token = (parse_qs(parts.query).get("SessionToken") or [""])[-1]
+    session = archive.find_session(target.stores, token)
+    if session is None:
+        return None
+    operation = f"Get{session.protocol}StreamingSessionURL"
+    params = {"StreamARN": session.stream_arn}
+    return target.mock.faults.match(_SESSION_SERVICE, operation, params, ())
+
+
+_SESSION_SERVICE = "kinesis-video-archived-media"
+
+
+class _DroppingRaw:
+    """A ``requests`` raw body that breaks after ``after`` bytes as a dropped connection
+    does: urllib3's ``ProtocolError``, which ``requests`` raises as ``ChunkedEncodingError``."""
+
+    def __init__(self, body: bytes, after: int) -> None:
+        from kvsmock import faults
+
+        self._pieces = faults.dropped(body, after)
+
+    def stream(self, amt: int = 10240, **_: Any) -> Iterator[bytes]:
+        yield from self._pieces
+
+    def read(self, amt: Optional[int] = None, **_: Any) -> bytes:
+        return b"".join(self._pieces)
+
+    def close(self) -> None:
+        self._pieces = iter(())
 
 
 #: ``(method, path)`` -> (service id, operation) of every operation of the five services.

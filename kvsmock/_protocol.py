@@ -278,6 +278,11 @@ class OperationCodec:
                 if m.serialization.get("location") == "header":
                     self._out_headers[name] = m.serialization.get("name", name)
 
+    @property
+    def has_payload(self) -> bool:
+        """Whether the result is a raw body (GetMedia, GetClip, ...), not JSON."""
+        return self._payload is not None
+
     def parse(self, url: str, headers: Mapping[str, str], body: bytes) -> Dict[str, Any]:
         """The operation's params from a request; raises :class:`MalformedRequest`."""
         params: Dict[str, Any] = {}

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 
 import boto3
 import pytest
+import requests
 from botocore.exceptions import ClientError, ResponseStreamingError
 from freezegun import freeze_time
 from media_support import H264, REGION, create_stream, data_client
@@ -170,3 +171,32 @@ def test_faults_are_plain_fields(mock: KinesisVideoMock) -> None:
     shown = fault.as_dict()
     assert {k: shown[k] for k in fields} == fields
     assert shown["fired"] == 0 and shown["probability"] == 1.0
+
+
+def test_hls_segment_body_drops_after_n_bytes(mock: KinesisVideoMock) -> None:
+    mock.put_media(StreamName="cam", Payload=H264.data, ProducerStartTimestamp=START)
+    archived = data_client("kinesis-video-archived-media", api="GET_HLS_STREAMING_SESSION_URL")
+    url = archived.get_hls_streaming_session_url(
+        StreamName="cam",
+        PlaybackMode="ON_DEMAND",
+        HLSFragmentSelector={
+            "FragmentSelectorType": "PRODUCER_TIMESTAMP",
+            "TimestampRange": {
+                "StartTimestamp": START - dt.timedelta(seconds=1),
+                "EndTimestamp": START + dt.timedelta(seconds=30),
+            },
+        },
+    )["HLSStreamingSessionURL"]
+    segment = url.replace("getHLSMasterPlaylist.m3u8", "getMP4MediaFragment.mp4")
+    segment += "&SequenceNumber=0"
+    whole = requests.get(segment, timeout=5)
+    assert whole.status_code == 200 and len(whole.content) > 500
+    mock.faults.add("GetHLSStreamingSessionURL", disconnect_after_bytes=500, times=1)
+    cut = requests.get(segment, timeout=5, stream=True)
+    assert cut.status_code == 200
+    received = b""
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        for piece in cut.iter_content(100):
+            received += piece
+    assert received == whole.content[:500]
+    assert requests.get(segment, timeout=5).content == whole.content
