@@ -37,6 +37,7 @@ from typing import (
 )
 
 from kvsmock import _clock, _http, _intercept, _model, _scope
+from kvsmock._quotas import Quotas
 from kvsmock.errors import not_found
 from kvsmock.faults import Faults
 from kvsmock.state import DEFAULT_CHANNEL_LIMIT, DEFAULT_STREAM_LIMIT, Store
@@ -68,6 +69,7 @@ OPTIONS = (
     "stream_limit",
     "channel_limit",
     "require_data_endpoint",
+    "quotas",
 )
 
 
@@ -157,6 +159,9 @@ class KinesisVideoMock:
             signaling and webrtc-storage operations) sent to the control-plane host (a client
             made without the GetDataEndpoint or GetSignalingChannelEndpoint URL) with the
             error AWS gives (default on); ``False`` serves them anywhere.
+        quotas: enforce the per-second request limits of the quotas pages (per account,
+            per stream, per channel) on the mock clock, answering
+            ``ClientLimitExceededException`` (default off; see :mod:`kvsmock._quotas`).
 
     Raises:
         ValueError: an account id that is not 12 digits, a negative or non-finite
@@ -178,6 +183,7 @@ class KinesisVideoMock:
         stream_limit: int = DEFAULT_STREAM_LIMIT,
         channel_limit: int = DEFAULT_CHANNEL_LIMIT,
         require_data_endpoint: bool = True,
+        quotas: bool = False,
     ) -> None:
         self.account_id = _scope.check_account_id(account_id, "account_id")
         self.accounts: Dict[str, str] = {
@@ -191,6 +197,8 @@ class KinesisVideoMock:
         self.stream_limit = _limit(stream_limit, "stream_limit")
         self.channel_limit = _limit(channel_limit, "channel_limit")
         self.require_data_endpoint = require_data_endpoint
+        #: The request counts when ``quotas=True`` (:class:`kvsmock._quotas.Quotas`).
+        self.quotas: Optional[Quotas] = Quotas() if quotas else None
         self._lock = threading.Lock()
         self._depth = 0
         self.reset()
