@@ -567,6 +567,10 @@ def _install_env() -> None:
 
 def _restore_env() -> None:
     for name, value in _saved_env.items():
+        if os.environ.get(name) != FAKE_CREDENTIALS.get(name):
+            # Changed since kvsmock set it (moto, started before kvsmock and stopped before
+            # it, put back its own saved environment): the new value stands.
+            continue
         if value is None:
             os.environ.pop(name, None)
         else:
