@@ -565,11 +565,16 @@ def _install_env() -> None:
         _saved_env[name] = os.environ.pop(name, None)
 
 
+#: The credentials moto's ``mock_aws`` puts in the environment while it is active.
+_MOTO_FAKE_VALUES = frozenset({"FOOBARKEY", "FOOBARSECRET"})
+
+
 def _restore_env() -> None:
     for name, value in _saved_env.items():
-        if os.environ.get(name) != FAKE_CREDENTIALS.get(name):
-            # Changed since kvsmock set it (moto, started before kvsmock and stopped before
-            # it, put back its own saved environment): the new value stands.
+        if value in _MOTO_FAKE_VALUES and os.environ.get(name) != FAKE_CREDENTIALS.get(name):
+            # Saved from moto's environment, and changed since: moto, started before kvsmock,
+            # stopped before it and put back the environment it had saved. Putting moto's
+            # fake keys back now would leave them after both mocks stopped.
             continue
         if value is None:
             os.environ.pop(name, None)
