@@ -12,7 +12,7 @@ import random
 import string
 import threading
 import uuid
-from typing import List
+from typing import List, Optional
 
 _VERSION_ALPHABET = string.ascii_letters + string.digits
 #: Length of a stream or channel Version token; real ones are 20 mixed-case alphanumerics
@@ -32,12 +32,42 @@ def epoch_millis(t: _dt.datetime) -> int:
 
 
 def from_epoch_millis(ms: int) -> _dt.datetime:
-    """The aware UTC datetime of a millisecond epoch value."""
+    """The aware UTC datetime of a millisecond epoch value.
+
+    Raises:
+        ValueError: the time is outside :data:`EARLIEST` .. :data:`LATEST`.
+    """
+    if not EARLIEST_MS <= ms <= LATEST_MS:
+        raise ValueError(f"{ms} ms from the epoch is outside the times kvsmock handles")
     return _EPOCH + ms * _ONE_MS
+
+
+def in_range(t: _dt.datetime) -> bool:
+    """Whether an aware datetime is within :data:`EARLIEST` .. :data:`LATEST`."""
+    return EARLIEST <= t <= LATEST
+
+
+def ascii_int(text: str, *, signed: bool = False) -> Optional[int]:
+    """The integer a string of ASCII digits (after one ``-`` when ``signed``) spells, else None.
+
+    ``int()`` and ``str.isdigit()`` also take ``"²"``, ``"١٢"``, ``" 7"``, ``"+7"`` and
+    ``"1_0"``; the service's numbers are ASCII digits only.
+    """
+    body = text[1:] if signed and text.startswith("-") else text
+    if not body or not body.isascii() or not body.isdigit():
+        return None
+    return int(text)
 
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _ONE_MS = _dt.timedelta(milliseconds=1)
+#: The earliest and latest timestamps kvsmock takes from a request or a producer: the range of
+#: ``datetime`` less a week at each end, so that every window kvsmock computes around a time
+#: (at most a day wide) and every timestamp it answers stays representable.
+EARLIEST = _dt.datetime(1, 1, 8, tzinfo=_dt.timezone.utc)
+LATEST = _dt.datetime(9999, 12, 24, tzinfo=_dt.timezone.utc)
+EARLIEST_MS = (EARLIEST - _EPOCH) // _ONE_MS
+LATEST_MS = (LATEST - _EPOCH) // _ONE_MS
 #: Byte -> version character: ``_VERSION_ALPHABET[byte % 62]`` for every byte value.
 _VERSION_TABLE = bytes(ord(_VERSION_ALPHABET[b % 62]) for b in range(256))
 

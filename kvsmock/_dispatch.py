@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from typing import Any, Dict, FrozenSet, List, Mapping, NamedTuple, Optional, Protocol, Tuple
 
-from kvsmock import _clock, _endpoints, _model, _protocol, _validate
+from kvsmock import _clock, _endpoints, _model, _protocol, _quotas, _validate, faults
 from kvsmock.errors import ModelConformanceError, NotYetImplementedError, ServiceError
 from kvsmock.services import Handler, RequestContext, handler_for, implemented
 from kvsmock.state import Store
@@ -20,6 +21,7 @@ from kvsmock.state import Store
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
 #: The region of an unsigned request when its host names none (a custom endpoint URL).
 DEFAULT_REGION = "us-east-1"
+_THROTTLED = "ClientLimitExceededException"
 
 
 class MockLike(Protocol):
@@ -27,6 +29,8 @@ class MockLike(Protocol):
 
     strict: bool
     require_data_endpoint: bool
+    faults: faults.Faults
+    quotas: Optional[_quotas.Quotas]
 
     def store_for(self, account_id: str, region: str) -> Store: ...
 
@@ -130,9 +134,29 @@ def dispatch(
         return _protocol.error_reply(
             op.service_name, "InvalidArgumentException", _validate.summary(problems), request_id
         )
+    fault = mock.faults.match(op.service_name, operation, params, op.errors)
+    if fault is not None:
+        if fault.delay_seconds:
+            time.sleep(fault.delay_seconds)
+        if fault.error is not None:  # before the handler: an injected failure changes nothing
+            return _protocol.error_reply(
+                op.service_name, fault.error, fault.message_for(operation, params), request_id
+            )
     account_id, region = identity(headers, mock, url)
+    now = _clock.now()
+    quotas = mock.quotas
+    if quotas is not None and _THROTTLED in op.errors:
+        resource = _quotas.resource_of(params)
+        if not quotas.admit(
+            account_id, region, operation, resource, _clock.epoch_millis(now) // 1000
+        ):
+            message = (
+                f"Limit exceeded on number of requests for {operation} API for resource "
+                f"'{resource or account_id}'"
+            )
+            return _protocol.error_reply(op.service_name, _THROTTLED, message, request_id)
     store = mock.store_for(account_id, region)
-    ctx = RequestContext(op.service_name, operation, account_id, region, _clock.now(), request_id)
+    ctx = RequestContext(op.service_name, operation, account_id, region, now, request_id)
     try:
         with store.lock:
             result = op.handler(store, params, ctx)
@@ -151,4 +175,7 @@ def dispatch(
                 f"{op.service_name}.{operation} produced a result that breaks its output "
                 f"shape: {_validate.summary(problems)}"
             )
-    return op.codec.reply(result, request_id)
+    reply = op.codec.reply(result, request_id)
+    if fault is not None and fault.disconnect_after_bytes is not None and op.codec.has_payload:
+        reply = reply._replace(body=faults.dropped(reply.body, fault.disconnect_after_bytes))
+    return reply

@@ -47,6 +47,7 @@ import math
 import re
 import sys
 import threading
+import time
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -287,6 +288,7 @@ def answer(
             payload=_payload(body),
             fragment_timecode_type=timecode_type,
             producer_start_timestamp=seconds,
+            ack_fault=mock.faults.ack_error,
         )
     except ServiceError as e:
         return _protocol.error_reply(ERROR_SERVICE, e.code, e.message, request_id)
@@ -371,13 +373,96 @@ def _session_response(request: Any, target: _Target) -> Any:
     reply's bytes, which ``requests`` reads in its 10 KiB pieces at a file's speed (a
     segment of a few hundred KB costs ~0.1 ms here, ~2 ms through ``responses``' urllib3
     response)."""
+    url = str(request.url)
+    reply = answer_session(target.stores, str(request.method), url)
+    response = _requests_response(request, reply)
+    fault = _segment_fault(target, url) if reply.status == 200 else None
+    if fault is not None:
+        if fault.delay_seconds:
+            time.sleep(fault.delay_seconds)
+        if fault.disconnect_after_bytes is not None:
+            response.raw = _DroppingRaw(response.raw.read(), fault.disconnect_after_bytes)
+    return response
+
+
+def _segment_fault(target: _Target, url: str) -> Any:
+    """The injected fault (delay, dropped body) for a session URL: faults on the
+    ``GetHLSStreamingSessionURL`` / ``GetDASHStreamingSessionURL`` operation that name no
+    error hit the playlists, manifests and segments of its sessions."""
+    from urllib.parse import parse_qs
+
+    from kvsmock.media import archive
+
+    parts = urlsplit(url)
+    token = (parse_qs(parts.query).get("SessionToken") or [""])[-1]
+    session = archive.find_session(target.stores, token)
+    if session is None:
+        return None
+    operation = f"Get{session.protocol}StreamingSessionURL"
+    params = {"StreamARN": session.stream_arn}
+    return target.mock.faults.match(_SESSION_SERVICE, operation, params, ())
+
+
+_SESSION_SERVICE = "kinesis-video-archived-media"
+
+
+class _DroppingRaw:
+    """A ``requests`` raw body that breaks after ``after`` bytes as a dropped connection
+    does: urllib3's ``ProtocolError``, which ``requests`` raises as ``ChunkedEncodingError``."""
+
+    def __init__(self, body: bytes, after: int) -> None:
+        from kvsmock import faults
+
+        self._pieces = faults.dropped(body, after)
+
+    def stream(self, amt: int = 10240, **_: Any) -> Iterator[bytes]:
+        yield from self._pieces
+
+    def read(self, amt: Optional[int] = None, **_: Any) -> bytes:
+        return b"".join(self._pieces)
+
+    def close(self) -> None:
+        self._pieces = iter(())
+
+
+#: ``(method, path)`` -> (service id, operation) of every operation of the five services.
+_operation_paths: Dict[Tuple[str, str], Tuple[str, str]] = {}
+
+
+def _operation_at(method: str, path: str) -> Optional[Tuple[str, str]]:
+    if not _operation_paths:
+        from kvsmock import _model
+
+        for service_id, service in _model.SERVICE_NAMES.items():
+            for operation in _model.operation_names(service):
+                http = _model.operation_model(service, operation).http
+                key = (http["method"], http["requestUri"].split("?", 1)[0])
+                _operation_paths[key] = (service_id, operation)
+    return _operation_paths.get((method.upper(), path))
+
+
+def _kvs_host_response(mock: Any, request: Any) -> Any:
+    """A ``requests`` call to a KVS host kvsmock does not otherwise serve, answered and never
+    sent: an operation's REST path (exact case) through the pipeline, as botocore's would
+    be; any other path 404 ``UnknownOperationException``, as the service answers it."""
+    url = str(request.url)
+    found = _operation_at(str(request.method), urlsplit(url).path)
+    if found is None:
+        reply = _unknown_operation(mock.new_request_id())
+    else:
+        body = _protocol.decode_body(request.body)
+        reply = _dispatch.dispatch(mock, found[0], found[1], url, request.headers, body)
+    return _requests_response(request, reply)
+
+
+def _requests_response(request: Any, reply: _protocol.HttpReply) -> Any:
+    """A ``requests.Response`` over a reply's bytes."""
     import http.client
     import io
 
     import requests
     from requests.structures import CaseInsensitiveDict
 
-    reply = answer_session(target.stores, str(request.method), str(request.url))
     response = requests.Response()
     response.status_code = reply.status
     response.reason = http.client.responses.get(reply.status, "")
@@ -400,6 +485,9 @@ def _send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
             return _session_response(request, target)
         if target is not None:
             return _responses_send(base)(adapter, request, *args, **kwargs)
+        mock = _intercept.active_mock()
+        if mock is not None and _endpoints.region_of_host(str(request.url)) is not None:
+            return _kvs_host_response(mock, request)
     return base(adapter, request, *args, **kwargs)
 
 

@@ -44,8 +44,9 @@ from botocore.awsrequest import AWSResponse
 from kvsmock import _dispatch, _model, _protocol
 from kvsmock.errors import NetworkAccessBlocked
 
-#: Active mocks, innermost last. Process-wide; guarded by ``_lock``.
-_active: List[Any] = []
+#: Active mocks, innermost last, each with the id of the thread that started it.
+#: Process-wide; changed under ``_lock`` (replaced whole, so readers need no lock).
+_active: List[Tuple[Any, int]] = []
 _lock = threading.RLock()
 _UNIQUE_ID = "kvsmock-before-send"
 #: Where a request kvsmock answered is pointed afterwards, so that later ``before-send``
@@ -100,9 +101,20 @@ def _aws_response(url: str, status: int, headers: Mapping[str, str], body: Any) 
 
 
 def active_mock() -> Optional[Any]:
-    """The innermost active mock, or ``None``."""
+    """The mock that answers the calling thread: the innermost one this thread started, else
+    the innermost of the process (a worker thread of the code under test), else ``None``.
+
+    So tests running in parallel threads each see their own mock, and the threads a test
+    starts see the test's.
+    """
     stack = _active
-    return stack[-1] if stack else None
+    if not stack:
+        return None
+    me = threading.get_ident()
+    for mock, owner in reversed(stack):
+        if owner == me:
+            return mock
+    return stack[-1][0]
 
 
 def _before_send(request: Any, event_name: str, **_: Any) -> Optional[AWSResponse]:
@@ -246,7 +258,7 @@ _original_sends: Dict[Any, Callable[..., Any]] = {}
 
 def _is_allowed(url: str) -> bool:
     host = urlsplit(url).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":  # a name under .localhost may resolve anywhere: not loopback
         return True
     try:
         if ipaddress.ip_address(host).is_loopback:
@@ -314,20 +326,22 @@ def _guard_off() -> None:
 
 def push(mock: Any, on_first: Callable[[], None]) -> None:
     """Make ``mock`` the innermost active mock; ``on_first`` runs when none was active."""
+    global _active
     with _lock:
         if not _active:
             on_first()
         _guard_on()  # also covers an HTTP session class loaded since the first start
-        _active.append(mock)
+        _active = [*_active, (mock, threading.get_ident())]
     patch_default_session()
 
 
 def pop(mock: Any, on_last: Callable[[], None]) -> None:
     """Deactivate ``mock``; ``on_last`` runs when it was the last active one."""
+    global _active
     with _lock:
         for i in range(len(_active) - 1, -1, -1):
-            if _active[i] is mock:
-                del _active[i]
+            if _active[i][0] is mock:
+                _active = _active[:i] + _active[i + 1 :]
                 break
         else:
             return

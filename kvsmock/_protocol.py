@@ -19,7 +19,7 @@ import re
 from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Union
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from kvsmock import _model
+from kvsmock import _clock, _model
 
 Body = Union[bytes, Iterable[bytes]]
 
@@ -46,11 +46,19 @@ Convert = Callable[[Any], Any]
 
 
 def _timestamp_in(value: Any) -> Any:
+    """A wire timestamp as an aware datetime; anything else (not a time, or a time outside
+    :data:`kvsmock._clock.EARLIEST` .. ``LATEST``) stays as it is, and validation refuses it
+    as not a timestamp."""
+    parsed = _timestamp_or_none(value)
+    return parsed if parsed is not None and _clock.in_range(parsed) else value
+
+
+def _timestamp_or_none(value: Any) -> Optional[_dt.datetime]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return _EPOCH + _dt.timedelta(seconds=value)
         except (OverflowError, ValueError):  # out of range, or NaN
-            return value
+            return None
     if isinstance(value, str):
         try:
             parsed = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -58,9 +66,14 @@ def _timestamp_in(value: Any) -> Any:
             try:
                 return _EPOCH + _dt.timedelta(seconds=float(value))
             except (ValueError, OverflowError):
-                return value
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.timezone.utc)
-    return value
+                return None
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=_dt.timezone.utc)
+        try:
+            return parsed.astimezone(_dt.timezone.utc)
+        except OverflowError:  # an offset that moves it past datetime's range
+            return None
+    return None
 
 
 def _blob_in(value: Any) -> Any:
@@ -122,6 +135,30 @@ def _input_converter(shape: Any, memo: Dict[str, Optional[Convert]]) -> Optional
             conv = conv_struct
     memo[shape.name] = conv
     return conv
+
+
+#: The deepest nesting of objects and arrays a request body may have. The models nest a few
+#: levels; deeper bodies are refused before anything walks them recursively.
+MAX_JSON_DEPTH = 32
+
+
+def _too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a decoded JSON value nests objects and arrays deeper than ``limit`` (walked
+    without recursion)."""
+    level: List[Any] = [value]
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        nxt: List[Any] = []
+        for item in level:
+            if isinstance(item, dict):
+                nxt.extend(v for v in item.values() if isinstance(v, (dict, list)))
+            elif isinstance(item, list):
+                nxt.extend(v for v in item if isinstance(v, (dict, list)))
+        level = nxt
+    return False
 
 
 def _drop_nulls(value: Any) -> Any:
@@ -242,6 +279,11 @@ class OperationCodec:
                 if m.serialization.get("location") == "header":
                     self._out_headers[name] = m.serialization.get("name", name)
 
+    @property
+    def has_payload(self) -> bool:
+        """Whether the result is a raw body (GetMedia, GetClip, ...), not JSON."""
+        return self._payload is not None
+
     def parse(self, url: str, headers: Mapping[str, str], body: bytes) -> Dict[str, Any]:
         """The operation's params from a request; raises :class:`MalformedRequest`."""
         params: Dict[str, Any] = {}
@@ -252,6 +294,10 @@ class OperationCodec:
                 raise MalformedRequest("The request body is not valid JSON.") from e
             if not isinstance(decoded, dict):
                 raise MalformedRequest("The request body must be a JSON object.")
+            if _too_deep(decoded):
+                raise MalformedRequest(
+                    f"The request body nests more than {MAX_JSON_DEPTH} objects or arrays."
+                )
             params = _drop_nulls(decoded) if b"null" in body else decoded
         if self._body_convert is not None:
             params = self._body_convert(params)

@@ -38,7 +38,9 @@ from typing import (
 )
 
 from kvsmock import _clock, _http, _intercept, _model, _scope
+from kvsmock._quotas import Quotas
 from kvsmock.errors import not_found
+from kvsmock.faults import Faults
 from kvsmock.state import DEFAULT_CHANNEL_LIMIT, DEFAULT_STREAM_LIMIT, Store
 
 if TYPE_CHECKING:  # imported on first use: PyAV is an optional extra
@@ -71,6 +73,7 @@ OPTIONS = (
     "stream_limit",
     "channel_limit",
     "require_data_endpoint",
+    "quotas",
 )
 
 
@@ -160,6 +163,9 @@ class KinesisVideoMock:
             signaling and webrtc-storage operations) sent to the control-plane host (a client
             made without the GetDataEndpoint or GetSignalingChannelEndpoint URL) with the
             error AWS gives (default on); ``False`` serves them anywhere.
+        quotas: enforce the per-second request limits of the quotas pages (per account,
+            per stream, per channel) on the mock clock, answering
+            ``ClientLimitExceededException`` (default off; see :mod:`kvsmock._quotas`).
 
     Raises:
         ValueError: an account id that is not 12 digits, a negative or non-finite
@@ -181,6 +187,7 @@ class KinesisVideoMock:
         stream_limit: int = DEFAULT_STREAM_LIMIT,
         channel_limit: int = DEFAULT_CHANNEL_LIMIT,
         require_data_endpoint: bool = True,
+        quotas: bool = False,
     ) -> None:
         self.account_id = _scope.check_account_id(account_id, "account_id")
         self.accounts: Dict[str, str] = {
@@ -194,6 +201,8 @@ class KinesisVideoMock:
         self.stream_limit = _limit(stream_limit, "stream_limit")
         self.channel_limit = _limit(channel_limit, "channel_limit")
         self.require_data_endpoint = require_data_endpoint
+        #: The request counts when ``quotas=True`` (:class:`kvsmock._quotas.Quotas`).
+        self.quotas: Optional[Quotas] = Quotas() if quotas else None
         self._lock = threading.Lock()
         self._depth = 0
         self.reset()
@@ -221,6 +230,8 @@ class KinesisVideoMock:
             None if self.seed is None else f"requests-{self.seed}"
         )
         self._stores: Dict[Tuple[str, str], Store] = {}
+        #: Injected faults (:class:`kvsmock.faults.Faults`); a reset removes them.
+        self.faults = Faults(self.seed)
 
     def state(self, account_id: Optional[str] = None, *, region: Optional[str] = None) -> Store:
         """The :class:`~kvsmock.state.Store` of one account and region, to seed or inspect.
@@ -323,6 +334,7 @@ class KinesisVideoMock:
             payload=Payload,
             fragment_timecode_type=FragmentTimecodeType,
             producer_start_timestamp=ProducerStartTimestamp,
+            ack_fault=self.faults.ack_error,
         )
 
     def camera(
@@ -557,8 +569,17 @@ def _install_env() -> None:
         _saved_env[name] = os.environ.pop(name, None)
 
 
+#: The credentials moto's ``mock_aws`` puts in the environment while it is active.
+_MOTO_FAKE_VALUES = frozenset({"FOOBARKEY", "FOOBARSECRET"})
+
+
 def _restore_env() -> None:
     for name, value in _saved_env.items():
+        if value in _MOTO_FAKE_VALUES and os.environ.get(name) != FAKE_CREDENTIALS.get(name):
+            # Saved from moto's environment, and changed since: moto, started before kvsmock,
+            # stopped before it and put back the environment it had saved. Putting moto's
+            # fake keys back now would leave them after both mocks stopped.
+            continue
         if value is None:
             os.environ.pop(name, None)
         else:

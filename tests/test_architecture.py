@@ -168,6 +168,8 @@ LAYERS: Dict[str, float] = {
     "kvsmock._protocol": 4,
     "kvsmock._validate": 4,
     "kvsmock.services": 4,
+    "kvsmock.faults": 3.5,
+    "kvsmock._quotas": 2,
     "kvsmock.media": 3,
     "kvsmock._scope": 2.5,
     "kvsmock._model": 2,

@@ -279,21 +279,23 @@ def recorder() -> Iterator[List[str]]:
         yield urls
 
 
-def test_other_hosts_and_paths_pass_through(recorder: List[str]) -> None:
+def test_other_hosts_and_paths_of_kvs_are_answered_not_sent(recorder: List[str]) -> None:
     with mock_kinesisvideo() as mock:
         seed(mock)
         url = hls_url()
         host = url.split("/hls/")[0]
         stranger = "https://b-0123abcd.kinesisvideo.us-east-1.amazonaws.com/hls/v1/x.m3u8"
-        passing = [
+        unserved = [
             stranger,  # not an endpoint of this mock
-            host + "/getClip",  # not a session path: left as before
+            host + "/getClip",  # GET: no operation's path
             url.replace("https://", "http://"),
             url.replace("us-east-1", "eu-west-1"),  # another region's host
         ]
-        assert [requests.get(u, timeout=5).status_code for u in passing] == [599] * 4
+        replies = [requests.get(u, timeout=5) for u in unserved]
+        assert [r.status_code for r in replies] == [404] * 4
+        assert {r.headers["x-amzn-ErrorType"] for r in replies} == {"UnknownOperationException"}
         assert requests.get(url, timeout=5).status_code == 200
-        assert recorder == passing
+        assert recorder == []  # nothing for a KVS host is sent (issue 17, item 5)
     assert requests.get(url, timeout=5).status_code == 599  # the mock stopped
 
 

@@ -138,7 +138,7 @@ def test_unknown_option_lists_the_valid_ones() -> None:
     assert str(err.value) == (
         "mock_kinesisvideo() got unknown option(s) acount_id; the options are: account_id, "
         "accounts, seed, transition_seconds, strict, allow_network, stream_limit, "
-        "channel_limit, require_data_endpoint"
+        "channel_limit, require_data_endpoint, quotas"
     )
 
 

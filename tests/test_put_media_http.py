@@ -396,9 +396,9 @@ def test_account_from_sigv4_and_region_from_host(fake_adapter: FakeAdapter) -> N
         store = mock.state("210987654321", region="eu-west-1")
         assert len(fragment_log(store, store.find_stream("cam")).fragments) == 3
         # Unsigned, the request belongs to the default account, which has no such stream:
-        # the host is no data endpoint of it, so the request goes on to the adapter.
-        assert put(url, H264.data).status_code == 599
-        assert fake_adapter.urls == [url + "/putMedia"]
+        # the host is no data endpoint of it. A KVS host is never sent to: 404.
+        assert put(url, H264.data).status_code == 404
+        assert fake_adapter.urls == []
 
 
 def test_non_kvs_urls_reach_a_loopback_server(kvsmock: KinesisVideoMock, loopback: str) -> None:
@@ -408,21 +408,19 @@ def test_non_kvs_urls_reach_a_loopback_server(kvsmock: KinesisVideoMock, loopbac
     assert requests.get(loopback + "/again", timeout=5).text == "hello from loopback /again"
 
 
-def test_unknown_and_deleted_endpoints_pass_through(fake_adapter: FakeAdapter) -> None:
+def test_unknown_and_deleted_endpoints_are_not_sent(fake_adapter: FakeAdapter) -> None:
     with mock_kinesisvideo():
         arn = create_stream()
         url = endpoint()
         other = "https://s-0123abcd.kinesisvideo.us-east-1.amazonaws.com"
-        assert put(other, H264.data).status_code == 599
-        assert put(url.replace("https://", "http://"), H264.data).status_code == 599
+        # Hosts of KVS that are no stream's endpoint (or not over https) are answered 404
+        # UnknownOperationException, never sent (issue 17, item 5).
+        assert put(other, H264.data).status_code == 404
+        assert put(url.replace("https://", "http://"), H264.data).status_code == 404
         assert put(url, H264.data).status_code == 200
         boto3.client("kinesisvideo", region_name=REGION).delete_stream(StreamARN=arn)
-        assert put(url, H264.data).status_code == 599
-        assert fake_adapter.urls == [
-            other + "/putMedia",
-            url.replace("https://", "http://") + "/putMedia",
-            url + "/putMedia",
-        ]
+        assert put(url, H264.data).status_code == 404
+        assert fake_adapter.urls == []
 
 
 def test_nothing_is_answered_after_the_mock_stops(fake_adapter: FakeAdapter) -> None:
@@ -442,7 +440,7 @@ def test_nested_mocks_the_innermost_answers(fake_adapter: FakeAdapter) -> None:
         create_stream()
         outer_url = endpoint()
         with mock_kinesisvideo(seed=7):
-            assert put(outer_url, H264.data).status_code == 599  # not the inner mock's stream
+            assert put(outer_url, H264.data).status_code == 404  # not the inner mock's stream
             create_stream()
             assert put(endpoint(), H264.data).status_code == 200
         assert put(outer_url, H264.data).status_code == 200

@@ -52,7 +52,18 @@ DEFAULT_EBML_HEADER: Dict[str, Any] = {
     "DocTypeReadVersion": 2,
 }
 _DOC_TYPES = frozenset({"matroska", "webm"})
-_DECODE_ERRORS = (OSError, ValueError, TypeError, struct.error, IndexError, KeyError, OverflowError)
+#: What ebmlite and the readers below raise on bytes that are not Matroska (RecursionError:
+#: masters nested deeper than Python's stack, which ebmlite reads recursively).
+_DECODE_ERRORS = (
+    OSError,
+    ValueError,
+    TypeError,
+    struct.error,
+    IndexError,
+    KeyError,
+    OverflowError,
+    RecursionError,
+)
 
 
 class Track(NamedTuple):

@@ -774,9 +774,9 @@ def serve(stores: Sequence[Store], url: str, now: _dt.datetime) -> Optional[Repl
         return _error(403, "NotAuthorizedException", "The session token has expired.")
     content_type = _CONTENT_TYPES.get(resource.rpartition(".")[2], "application/octet-stream")
     track_text = (query.get("TrackNumber") or [""])[-1]
-    if track_text and not track_text.isdigit():
+    track = _clock.ascii_int(track_text) if track_text else None
+    if track_text and track is None:
         return _error(400, "InvalidArgumentException", "The TrackNumber is not valid.")
-    track = int(track_text) if track_text else None
     with session.store.lock:
         if resource == "getHLSMasterPlaylist.m3u8" and session.protocol == "HLS":
             return Reply(200, content_type, master_playlist(session, now).encode())
@@ -794,16 +794,18 @@ def serve(stores: Sequence[Store], url: str, now: _dt.datetime) -> Optional[Repl
     chosen: Optional[Tuple[int, Fragment]] = None
     number = (query.get("FragmentNumber") or [""])[-1]
     position = (query.get("SequenceNumber") or [""])[-1]
-    if number.isdigit():
+    number_value = _clock.ascii_int(number)
+    position_value = _clock.ascii_int(position)
+    if number_value is not None:
         # Session fragments are in timestamp order, which is number order unless a
         # producer's clock went back: bisect, then scan.
-        index = Stored(fragments, True, True).index_of(int(number))
+        index = Stored(fragments, True, True).index_of(number_value)
         if index is None:
             index = next((i for i, f in enumerate(fragments) if f.number == number), None)
         if index is not None:
             chosen = (sequence + index, fragments[index])
-    elif position.isdigit() and 0 <= int(position) - sequence < len(fragments):
-        chosen = (int(position), fragments[int(position) - sequence])
+    elif position_value is not None and 0 <= position_value - sequence < len(fragments):
+        chosen = (position_value, fragments[position_value - sequence])
     if chosen is None:
         return _error(404, "ResourceNotFoundException", "The requested fragment is not found.")
     if resource == "getMP4MediaFragment.mp4":

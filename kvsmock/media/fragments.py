@@ -13,11 +13,13 @@ API_reader_GetMediaForFragmentList.html.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as _dt
 import random
 from typing import (
     TYPE_CHECKING,
     Any,
+    Callable,
     Dict,
     Iterable,
     Iterator,
@@ -320,6 +322,9 @@ class MediaState:
         self.cameras: Dict[str, Any] = {}
         # The 37 digits after the prefix: real ones start 318..., 328... (AWS_BEHAVIOUR.md).
         self._last = rng.randrange(31 * 10**35, 33 * 10**35)
+        #: A number drawn for a fragment that was not stored (an ERROR ack), handed out again
+        #: next so that failed fragments do not shift the numbers (or ids) drawn after them.
+        self._unused: Optional[int] = None
 
     def log(self, stream: Stream) -> FragmentLog:
         """The fragment log of a stream (created empty on first use)."""
@@ -330,9 +335,18 @@ class MediaState:
 
     def next_number(self, rng: random.Random) -> int:
         """A new fragment number (as an int), greater than every earlier one of this store."""
+        if self._unused is not None:
+            number, self._unused = self._unused, None
+            return number
         # Consecutive real numbers differ by about 5e27 in their last 37 digits.
         self._last += rng.randrange(4 * 10**27, 6 * 10**27)
         return int(FRAGMENT_NUMBER_PREFIX + str(self._last))
+
+    def give_back(self, number: int) -> None:
+        """Return the number :meth:`next_number` just gave for a fragment that was not
+        stored: the next fragment gets it, and the store's random ids stay as if the failed
+        fragment never came."""
+        self._unused = number
 
     def on_retention_change(self, stream: Stream, now: _dt.datetime) -> None:
         """UpdateDataRetention hook: a decrease deletes older fragments at once."""
@@ -441,13 +455,14 @@ def _usable(store: Store, stream: Stream, now: _dt.datetime) -> bool:
 
 
 def _to_datetime(value: Any, what: str) -> _dt.datetime:
+    found: Optional[_dt.datetime] = None
     if isinstance(value, _dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
-    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
-        try:
-            return _EPOCH + _dt.timedelta(seconds=float(value))
-        except (ValueError, OverflowError):
-            pass
+        found = value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
+    elif isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError, OverflowError):
+            found = _EPOCH + _dt.timedelta(seconds=float(value))
+    if found is not None and _clock.in_range(found):
+        return found
     raise invalid_argument(
         f"1 validation error detected: Value '{value}' at '{what}' failed to satisfy "
         "constraint: Member must be epoch seconds"
@@ -462,6 +477,7 @@ def put_media(
     payload: Any,
     fragment_timecode_type: str = "RELATIVE",
     producer_start_timestamp: Any = None,
+    ack_fault: Optional[Callable[[str, str], Optional[int]]] = None,
 ) -> List[Dict[str, Any]]:
     """Ingest a Matroska payload as PutMedia does and return its acknowledgements.
 
@@ -470,6 +486,11 @@ def put_media(
     acknowledgement (``ErrorId`` / ``ErrorCode``); fragments stored before it are kept. Errors
     tied to no fragment carry ``FragmentTimecode`` -1 and ``FragmentNumber`` "" as the service
     sends them. See API_dataplane_PutMedia.html.
+
+    Args:
+        ack_fault: asked ``(stream name, stream ARN)`` before each fragment is stored; an
+            error id it returns ends the session with that ``ERROR`` ack, the fragment not
+            stored (the mock's :meth:`kvsmock.faults.Faults.ack_error`).
 
     Raises:
         ServiceError: ``InvalidArgumentException`` without exactly one of name and ARN, or
@@ -495,11 +516,16 @@ def put_media(
 
     parsed = _mkv.parse(data)
     with store.lock:
-        return _ingest(store, stream, parsed, fragment_timecode_type, start)
+        return _ingest(store, stream, parsed, fragment_timecode_type, start, ack_fault)
 
 
 def _ingest(
-    store: Store, stream: Stream, parsed: Parsed, timecode_type: str, start: _dt.datetime
+    store: Store,
+    stream: Stream,
+    parsed: Parsed,
+    timecode_type: str,
+    start: _dt.datetime,
+    ack_fault: Optional[Callable[[str, str], Optional[int]]] = None,
 ) -> List[Dict[str, Any]]:
     from kvsmock.media import _mkv
 
@@ -519,21 +545,23 @@ def _ingest(
         number = state.next_number(store.rng)
         acks.append(_ack("BUFFERING", timecode_ms, str(number)))
         if not _usable(store, stream, now):
+            state.give_back(number)
             acks.append(_ack("ERROR", timecode_ms, str(number), 4008))
             return acks
         length_ms = _length_ms(cluster, header)
         error = _fragment_error(cluster, header, length_ms)
         if error is None and previous_ms is not None and timecode_ms < previous_ms:
             error = 4004
-        if error is not None:
-            acks.append(_ack("ERROR", timecode_ms, str(number), error))
+        producer = _producer_timestamp(timecode_type, start, timecode_ms)
+        if error is None and producer is None:
+            error = 4007
+        if error is None and ack_fault is not None:
+            error = ack_fault(stream.name, stream.arn)
+        if error is not None or producer is None:
+            state.give_back(number)
+            acks.append(_ack("ERROR", timecode_ms, str(number), error or 4007))
             return acks
         persisted = stream.data_retention_in_hours > 0
-        if timecode_type == "ABSOLUTE":
-            producer = _clock.from_epoch_millis(timecode_ms)
-        else:
-            producer = start + _dt.timedelta(milliseconds=timecode_ms)
-        producer = producer.replace(microsecond=producer.microsecond // 1000 * 1000)
         log.prune(now, stream.data_retention_in_hours)
         log.tracks = header.tracks
         log.header = header
@@ -557,6 +585,23 @@ def _ingest(
     if parsed.problem is not None:
         acks.append(_ack("ERROR", -1, "", _PROBLEM_ERROR_IDS[parsed.problem.kind]))
     return acks
+
+
+def _producer_timestamp(
+    timecode_type: str, start: _dt.datetime, timecode_ms: int
+) -> Optional[_dt.datetime]:
+    """A fragment's producer timestamp, whole milliseconds; None when it is outside the times
+    kvsmock handles (``_clock.EARLIEST`` .. ``LATEST``: INVALID_PRODUCER_TIMESTAMP)."""
+    try:
+        if timecode_type == "ABSOLUTE":
+            producer = _clock.from_epoch_millis(timecode_ms)
+        else:
+            producer = start + _dt.timedelta(milliseconds=timecode_ms)
+    except (OverflowError, ValueError):
+        return None
+    if not _clock.in_range(producer):
+        return None
+    return producer.replace(microsecond=producer.microsecond // 1000 * 1000)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -594,9 +639,10 @@ def _seconds(t: _dt.datetime) -> str:
 
 
 def _parse_number(value: str, what: str) -> int:
-    if not value.isdigit():
+    number = _clock.ascii_int(value)
+    if number is None:
         raise invalid_argument(f"{what} {value!r} is not a fragment number.")
-    return int(value)
+    return number
 
 
 def start_index(found: Stored, selector: Dict[str, Any]) -> Optional[int]:

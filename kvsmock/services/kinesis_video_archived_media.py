@@ -57,12 +57,14 @@ def _decode_token(stream: Stream, token: str) -> Tuple[str, _dt.datetime, _dt.da
         if not text.startswith(prefix):
             raise ValueError(text)
         kind, start, end, last = text[len(prefix) :].split(":")
-        return (
-            kind,
-            _clock.from_epoch_millis(int(start)),
-            _clock.from_epoch_millis(int(end)),
-            int(last),
-        )
+        start_ms = _clock.ascii_int(start, signed=True)
+        end_ms = _clock.ascii_int(end, signed=True)
+        after = _clock.ascii_int(last)
+        if start_ms is None or end_ms is None or after is None or end_ms < start_ms:
+            raise ValueError(text)
+        if kind not in ("PRODUCER_TIMESTAMP", "SERVER_TIMESTAMP"):
+            raise ValueError(text)
+        return kind, _clock.from_epoch_millis(start_ms), _clock.from_epoch_millis(end_ms), after
     except (binascii.Error, ValueError, UnicodeDecodeError) as e:
         raise invalid_argument("The NextToken is not valid.") from e
 
@@ -122,9 +124,9 @@ def _expired_here(store: Store, stream: Stream, number: str) -> bool:
     numbers the stream has expired, and not a fragment another stream of the store holds."""
     state: Optional[media.MediaState] = store.media
     log = state.logs.get(stream.arn) if state is not None else None
-    if state is None or log is None or not number.isdigit():
+    value = _clock.ascii_int(number)
+    if state is None or log is None or value is None:
         return False
-    value = int(number)
     if not log.first_number <= value <= log.expired_through:
         return False
     return not any(
@@ -154,7 +156,8 @@ def get_media_for_fragment_list(store: Store, params: Params, ctx: RequestContex
     foreign: List[str] = []
     expired: List[str] = []
     for number in params["Fragments"]:
-        index = stored.index_of(int(number)) if number.isdigit() else None
+        value = _clock.ascii_int(number)
+        index = stored.index_of(value) if value is not None else None
         if index is not None:
             chosen.append(stored.fragments[index])
         elif _expired_here(store, stream, number):
@@ -301,7 +304,14 @@ def _images_index(token: str, start: _dt.datetime, end: _dt.datetime, interval: 
         text = base64.b64decode(token, validate=True).decode("ascii")
         if not text.startswith(_IMAGES_TOKEN_PREFIX):
             raise ValueError(text)
-        s, e, i, index = (int(x) for x in text[len(_IMAGES_TOKEN_PREFIX) :].split(":"))
+        fields = [
+            _clock.ascii_int(x, signed=True) for x in text[len(_IMAGES_TOKEN_PREFIX) :].split(":")
+        ]
+        if len(fields) != 4:
+            raise ValueError(text)
+        s, e, i, index = fields
+        if index is None or index < 1:  # kvsmock issues tokens for the second page on
+            raise ValueError(text)
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
         raise invalid_argument("The NextToken is not valid.") from exc
     if (s, e, i) != (_clock.epoch_millis(start), _clock.epoch_millis(end), interval):
@@ -313,9 +323,10 @@ def _jpeg_quality(params: Params) -> int:
     value = (params.get("FormatConfig") or {}).get("JPEGQuality")
     if value is None:
         return IMAGES_DEFAULT_JPEG_QUALITY
-    if not value.isdigit() or not 1 <= int(value) <= 100:
+    quality = _clock.ascii_int(value)
+    if quality is None or not 1 <= quality <= 100:
         raise invalid_argument(f"JPEGQuality must be an integer from 1 to 100, not {value!r}.")
-    return int(value)
+    return quality
 
 
 def get_images(store: Store, params: Params, ctx: RequestContext) -> Result:
@@ -356,6 +367,8 @@ def get_images(store: Store, params: Params, ctx: RequestContext) -> Result:
     archive.require("GetImages")
     limit = min(int(params.get("MaxResults", IMAGES_PAGE_SIZE)), IMAGES_PAGE_SIZE)
     times = archive.sample_times(start, end, interval)
+    if index >= len(times):
+        raise invalid_argument("The NextToken is not valid.")
     page = times[index : index + limit]
     kind = params["ImageSelectorType"]
     entries = archive.images(

@@ -1,0 +1,202 @@
+"""Injected faults (issue 17, item 1): ``mock.faults``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any, Iterator
+
+import boto3
+import pytest
+import requests
+from botocore.exceptions import ClientError, ResponseStreamingError
+from freezegun import freeze_time
+from media_support import H264, REGION, create_stream, data_client
+
+from kvsmock import KinesisVideoMock, mock_kinesisvideo
+
+UTC = dt.timezone.utc
+START = dt.datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+THROTTLED = "Limit exceeded on number of requests for GetDataEndpoint API for resource 'cam'"
+
+
+@pytest.fixture
+def mock() -> Iterator[KinesisVideoMock]:
+    with freeze_time(START), mock_kinesisvideo() as m:
+        create_stream()
+        yield m
+
+
+def control() -> Any:
+    return boto3.client("kinesisvideo", region_name=REGION)
+
+
+def endpoint(stream: str = "cam") -> str:
+    url: str = control().get_data_endpoint(StreamName=stream, APIName="GET_MEDIA")["DataEndpoint"]
+    return url
+
+
+def test_get_data_endpoint_throttles_twice_then_answers(mock: KinesisVideoMock) -> None:
+    fault = mock.faults.add("GetDataEndpoint", error="ClientLimitExceededException", times=2)
+    for _ in range(2):
+        with pytest.raises(ClientError) as raised:
+            endpoint()
+        response = raised.value.response
+        assert response["Error"]["Code"] == "ClientLimitExceededException"
+        assert response["Error"]["Message"] == THROTTLED
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert endpoint().startswith("https://")
+    assert fault.fired == 2
+    assert list(mock.faults) == []  # spent
+    assert [(c["operation"], c["error"], c["stream"]) for c in mock.faults.calls] == [
+        ("GetDataEndpoint", "ClientLimitExceededException", "cam"),
+    ] * 2
+
+
+def test_a_failed_call_changes_nothing(mock: KinesisVideoMock) -> None:
+    mock.faults.add("CreateStream", error="ClientLimitExceededException", times=1)
+    with pytest.raises(ClientError):
+        control().create_stream(StreamName="other")
+    assert [s["StreamName"] for s in control().list_streams()["StreamInfoList"]] == ["cam"]
+
+
+def test_errors_must_be_modeled_for_the_operation(mock: KinesisVideoMock) -> None:
+    with pytest.raises(ValueError, match="GetDataEndpoint does not model 'AccessDenied"):
+        mock.faults.add("GetDataEndpoint", error="AccessDeniedException")
+    with pytest.raises(ValueError, match="unknown operation 'GetDataEndpoints'"):
+        mock.faults.add("GetDataEndpoints", error="ClientLimitExceededException")
+    with pytest.raises(ValueError, match="unknown PutMedia error id 1234"):
+        mock.faults.add("PutMedia", ack_error=1234)
+    with pytest.raises(ValueError, match="times"):
+        mock.faults.add("ListStreams", error="ClientLimitExceededException", times=0)
+    assert list(mock.faults) == []
+
+
+def test_match_by_stream_name_or_arn_and_remove(mock: KinesisVideoMock) -> None:
+    arn = create_stream("other")
+    fault = mock.faults.add("DescribeStream", error="ResourceNotFoundException", stream=arn)
+    assert control().describe_stream(StreamName="cam")["StreamInfo"]["StreamName"] == "cam"
+    with pytest.raises(ClientError) as raised:
+        control().describe_stream(StreamName="other")  # the ARN's name matches the name
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    fault.remove()
+    assert control().describe_stream(StreamName="other")["StreamInfo"]["StreamARN"] == arn
+
+
+def test_any_operation_hits_only_those_that_model_the_error(mock: KinesisVideoMock) -> None:
+    mock.faults.add("*", error="VersionMismatchException")
+    assert control().list_streams()["StreamInfoList"]  # ListStreams declares no such error
+    version = control().describe_stream(StreamName="cam")["StreamInfo"]["Version"]
+    with pytest.raises(ClientError) as raised:
+        control().update_stream(StreamName="cam", CurrentVersion=version, MediaType="video/h264")
+    assert raised.value.response["Error"]["Code"] == "VersionMismatchException"
+    mock.faults.clear()
+    control().update_stream(StreamName="cam", CurrentVersion=version, MediaType="video/h264")
+    assert mock.faults.calls == []
+
+
+def test_probability_is_drawn_from_the_seed() -> None:
+    def run() -> list[bool]:
+        with freeze_time(START), mock_kinesisvideo(seed=5) as m:
+            m.faults.add("ListStreams", error="ClientLimitExceededException", probability=0.5)
+            outcomes = []
+            for _ in range(40):
+                try:
+                    control().list_streams()
+                    outcomes.append(True)
+                except ClientError:
+                    outcomes.append(False)
+            return outcomes
+
+    first = run()
+    assert first == run()
+    assert 5 < first.count(False) < 35
+
+
+def test_get_media_body_drops_after_n_bytes(mock: KinesisVideoMock) -> None:
+    mock.put_media(StreamName="cam", Payload=H264.data)
+    mock.faults.add("GetMedia", disconnect_after_bytes=1000, times=1)
+    media = data_client("kinesis-video-media")
+    body = media.get_media(StreamName="cam", StartSelector={"StartSelectorType": "EARLIEST"})[
+        "Payload"
+    ]
+    assert len(body.read(1000)) == 1000
+    with pytest.raises(ResponseStreamingError):
+        body.read(1)
+    # The next reader gets the whole stream.
+    again = media.get_media(StreamName="cam", StartSelector={"StartSelectorType": "EARLIEST"})
+    assert len(again["Payload"].read()) > len(H264.data)
+
+
+def stored() -> int:
+    fragments = data_client("kinesis-video-archived-media", api="LIST_FRAGMENTS").list_fragments(
+        StreamName="cam",
+        FragmentSelector={
+            "FragmentSelectorType": "SERVER_TIMESTAMP",
+            "TimestampRange": {
+                "StartTimestamp": START - dt.timedelta(hours=1),
+                "EndTimestamp": START,
+            },
+        },
+    )["Fragments"]
+    return len(fragments)
+
+
+def test_put_media_ack_error_stores_nothing_for_the_fragment(mock: KinesisVideoMock) -> None:
+    mock.faults.add("PutMedia", ack_error=4000, stream="cam", times=1)
+    acks = mock.put_media(StreamName="cam", Payload=H264.data)
+    assert [a["EventType"] for a in acks] == ["BUFFERING", "ERROR"]
+    assert (acks[-1]["ErrorId"], acks[-1]["ErrorCode"]) == (4000, "STREAM_READ_ERROR")
+    assert stored() == 0
+    acks = mock.put_media(StreamName="cam", Payload=H264.data)
+    assert [a["EventType"] for a in acks].count("PERSISTED") == 3
+    assert stored() == 3
+    assert mock.faults.calls[0]["ack_error"] == 4000
+
+
+def test_delay_seconds_waits_before_answering() -> None:
+    with mock_kinesisvideo() as m:  # real time: sleeping is real time
+        m.faults.add("ListStreams", delay_seconds=0.2, times=1)
+        began = time.perf_counter()
+        control().list_streams()
+        assert time.perf_counter() - began >= 0.2
+        began = time.perf_counter()
+        control().list_streams()
+        assert time.perf_counter() - began < 0.2
+
+
+def test_faults_are_plain_fields(mock: KinesisVideoMock) -> None:
+    fields = {"operation": "GetDataEndpoint", "error": "ClientLimitExceededException", "times": 1}
+    fault = mock.faults.add(**fields)
+    shown = fault.as_dict()
+    assert {k: shown[k] for k in fields} == fields
+    assert shown["fired"] == 0 and shown["probability"] == 1.0
+
+
+def test_hls_segment_body_drops_after_n_bytes(mock: KinesisVideoMock) -> None:
+    mock.put_media(StreamName="cam", Payload=H264.data, ProducerStartTimestamp=START)
+    archived = data_client("kinesis-video-archived-media", api="GET_HLS_STREAMING_SESSION_URL")
+    url = archived.get_hls_streaming_session_url(
+        StreamName="cam",
+        PlaybackMode="ON_DEMAND",
+        HLSFragmentSelector={
+            "FragmentSelectorType": "PRODUCER_TIMESTAMP",
+            "TimestampRange": {
+                "StartTimestamp": START - dt.timedelta(seconds=1),
+                "EndTimestamp": START + dt.timedelta(seconds=30),
+            },
+        },
+    )["HLSStreamingSessionURL"]
+    segment = url.replace("getHLSMasterPlaylist.m3u8", "getMP4MediaFragment.mp4")
+    segment += "&SequenceNumber=0"
+    whole = requests.get(segment, timeout=5)
+    assert whole.status_code == 200 and len(whole.content) > 500
+    mock.faults.add("GetHLSStreamingSessionURL", disconnect_after_bytes=500, times=1)
+    cut = requests.get(segment, timeout=5, stream=True)
+    assert cut.status_code == 200
+    received = b""
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        for piece in cut.iter_content(100):
+            received += piece
+    assert received == whole.content[:500]
+    assert requests.get(segment, timeout=5).content == whole.content
