@@ -18,7 +18,8 @@ Routes (see ``docs/server.md``):
 - ``GET /``: the console page; ``GET /_kvsmock/static/<file>``: its files and hls.js;
 - ``GET /_kvsmock/health``, ``GET /_kvsmock/state``, ``GET /_kvsmock/accounts`` (access
   key -> account), ``GET /_kvsmock/signaling`` (open WebSocket connections),
-  ``POST /_kvsmock/reset``.
+  ``POST /_kvsmock/reset``; ``GET``/``POST``/``DELETE /_kvsmock/faults`` and
+  ``DELETE /_kvsmock/faults/<id>``: injected faults, with the fields of ``mock.faults.add``.
 
 Anything else gets the service's 404 ``UnknownOperationException``.
 """
@@ -384,11 +385,47 @@ class _Server:
             )
         if path == "/_kvsmock/signaling" and request.method in ("GET", "HEAD"):
             return web.json_response(self.relay.view())
+        if path == "/_kvsmock/faults" or path.startswith("/_kvsmock/faults/"):
+            return await self._faults(request, path)
         if path == "/_kvsmock/reset" and request.method == "POST":
             await self.run(self.mock.reset)
             await self.relay.close_all()  # their channels are gone
             return web.json_response({"reset": True})
         return web.json_response({"message": f"No such kvsmock control path: {path}"}, status=404)
+
+
+    async def _faults(self, request: web.Request, path: str) -> web.StreamResponse:
+        """The served mock's :class:`kvsmock.faults.Faults` as JSON, with the fields of
+        ``mock.faults.add``: ``GET`` lists the faults and the calls they hit, ``POST`` adds
+        one (a JSON object of fields; 400 with the ``ValueError`` text when they are wrong),
+        ``DELETE`` removes every fault, ``DELETE /_kvsmock/faults/<id>`` one."""
+        faults = self.mock.faults
+        fault_id = path[len("/_kvsmock/faults/") :] if path != "/_kvsmock/faults" else None
+        if fault_id is None and request.method in ("GET", "HEAD"):
+            return web.json_response(
+                {"Faults": [f.as_dict() for f in faults], "Calls": faults.calls}
+            )
+        if fault_id is None and request.method == "POST":
+            try:
+                fields = json.loads(await request.read() or b"{}")
+                if not isinstance(fields, dict):
+                    raise ValueError("the body must be a JSON object of mock.faults.add fields")
+                fault = faults.add(**fields)
+            except (ValueError, TypeError) as e:  # JSONDecodeError is a ValueError
+                return web.json_response({"message": str(e)}, status=400)
+            return web.json_response({"Fault": fault.as_dict()}, status=201)
+        if fault_id is None and request.method == "DELETE":
+            faults.clear()
+            return web.json_response({"Faults": []})
+        if fault_id is not None and request.method == "DELETE":
+            found = [f for f in faults if str(f.id) == fault_id]
+            if not found:
+                return web.json_response({"message": f"No fault {fault_id}"}, status=404)
+            found[0].remove()
+            return web.json_response({"Removed": found[0].as_dict()})
+        return web.json_response(
+            {"message": f"{request.method} is not allowed on {path}"}, status=405
+        )
 
 
 def _is_signaling(request: web.Request, target: _routes.Target) -> bool:

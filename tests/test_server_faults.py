@@ -1,0 +1,92 @@
+"""Injected faults over ``kvsmock serve``'s control API: the fields of ``mock.faults.add``
+as JSON (issue 17), answered by the same pipeline as in-process."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+import requests
+from botocore.exceptions import ClientError
+from server_support import client
+
+from kvsmock.server import ThreadedServer
+
+
+@pytest.fixture
+def server() -> Iterator[ThreadedServer]:
+    with ThreadedServer(seed=0) as served:
+        yield served
+
+
+def test_a_fault_added_over_http_throttles_get_data_endpoint_twice(server: ThreadedServer) -> None:
+    kv = client("kinesisvideo", server.endpoint_url)
+    arn = kv.create_stream(StreamName="cam")["StreamARN"]
+    added = requests.post(
+        f"{server.endpoint_url}/_kvsmock/faults",
+        json={
+            "operation": "GetDataEndpoint",
+            "error": "ClientLimitExceededException",
+            "times": 2,
+        },
+        timeout=10,
+    )
+    assert added.status_code == 201
+    assert added.json()["Fault"]["id"] == 1
+    assert added.json()["Fault"]["times"] == 2
+    for _ in range(2):
+        with pytest.raises(ClientError) as caught:
+            kv.get_data_endpoint(StreamName="cam", APIName="GET_MEDIA")
+        error = caught.value.response
+        assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert error["Error"]["Code"] == "ClientLimitExceededException"
+        assert error["Error"]["Message"] == (
+            "Limit exceeded on number of requests for GetDataEndpoint API for resource 'cam'"
+        )
+    assert kv.get_data_endpoint(StreamARN=arn, APIName="GET_MEDIA")["DataEndpoint"]
+    listed = requests.get(f"{server.endpoint_url}/_kvsmock/faults", timeout=10).json()
+    assert listed["Faults"] == []  # exhausted after its two calls
+    assert [c["operation"] for c in listed["Calls"]] == ["GetDataEndpoint", "GetDataEndpoint"]
+
+
+def test_faults_are_removed_one_or_all(server: ThreadedServer) -> None:
+    url = f"{server.endpoint_url}/_kvsmock/faults"
+    for _ in range(2):
+        requests.post(
+            url,
+            json={"operation": "ListStreams", "error": "ClientLimitExceededException"},
+            timeout=10,
+        ).raise_for_status()
+    assert requests.delete(f"{url}/1", timeout=10).json()["Removed"]["id"] == 1
+    assert [f["id"] for f in requests.get(url, timeout=10).json()["Faults"]] == [2]
+    assert requests.delete(f"{url}/1", timeout=10).status_code == 404
+    assert requests.delete(url, timeout=10).json() == {"Faults": []}
+    kv = client("kinesisvideo", server.endpoint_url)
+    assert kv.list_streams()["StreamInfoList"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"operation": "GetDataEndpoint", "error": "NoSuchThing"},
+            "GetDataEndpoint does not model 'NoSuchThing'",
+        ),
+        ({"operation": "NoSuchOperation", "error": "x"}, "unknown operation 'NoSuchOperation'"),
+        ({"operation": "ListStreams", "colour": "red"}, "unexpected keyword argument 'colour'"),
+        ([1, 2], "the body must be a JSON object"),
+        ("{not json", "Expecting property name"),
+    ],
+)
+def test_bad_fault_fields_get_400_and_the_server_keeps_serving(
+    server: ThreadedServer, body: object, message: str
+) -> None:
+    url = f"{server.endpoint_url}/_kvsmock/faults"
+    if isinstance(body, str):
+        answer = requests.post(url, data=body, timeout=10)
+    else:
+        answer = requests.post(url, json=body, timeout=10)
+    assert answer.status_code == 400
+    assert message in answer.json()["message"]
+    assert requests.get(url, timeout=10).json()["Faults"] == []
+    assert client("kinesisvideo", server.endpoint_url).list_streams()["StreamInfoList"] == []
