@@ -37,6 +37,16 @@ def _services_of(operation: str, service: Optional[str]) -> List[str]:
     return [s for s in services if operation in _model.operation_names(s)]
 
 
+def _number_between(value: object, low: float, high: float) -> bool:
+    """Whether ``value`` is a real number (not a bool) from ``low`` to ``high``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return low <= float(value) <= high
+    except OverflowError:  # an int past float's range
+        return False
+
+
 def _name_of(value: str) -> str:
     """The resource name of an ARN (``...:stream/<name>/<ms>``), or the value itself."""
     if value.startswith("arn:"):
@@ -215,9 +225,9 @@ class Faults:
             isinstance(times, bool) or not isinstance(times, int) or times < 1
         ):
             raise ValueError(f"times must be a positive int or None, not {times!r}")
-        if not 0.0 <= float(probability) <= 1.0:
+        if not _number_between(probability, 0.0, 1.0):
             raise ValueError(f"probability must be from 0 to 1, not {probability!r}")
-        if not 0.0 <= float(delay_seconds) < 3600:
+        if not _number_between(delay_seconds, 0.0, 3600.0) or delay_seconds == 3600:
             raise ValueError(f"delay_seconds must be from 0 to 3600, not {delay_seconds!r}")
         if disconnect_after_bytes is not None and (
             isinstance(disconnect_after_bytes, bool)

@@ -94,14 +94,17 @@ def _transition_seconds(value: Any) -> float:
     """A finite, non-negative number of seconds, or ``ValueError`` / ``TypeError``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"transition_seconds must be a number of seconds, not {value!r}")
-    seconds = float(value)
     try:
+        seconds = float(value)
         valid = seconds >= 0 and _dt.timedelta(seconds=seconds) is not None
-    except (OverflowError, ValueError):  # inf, nan, past timedelta's range
+    except (OverflowError, ValueError):  # inf, nan, past float's or timedelta's range
         valid = False
     if not valid:
-        raise ValueError(f"transition_seconds must be finite and at least 0, not {value!r}")
-    return seconds
+        raise ValueError(
+            "transition_seconds must be finite and at least 0, within datetime.timedelta's "
+            f"range (999,999,999 days), not {value!r}"
+        )
+    return float(value)
 
 
 def _limit(value: Any, option: str) -> int:

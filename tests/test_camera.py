@@ -175,6 +175,11 @@ def test_camera_refuses_unknown_streams_and_long_fragments(kvsmock: KinesisVideo
     create_stream()
     with pytest.raises(ValueError, match="fragment_seconds"):
         kvsmock.camera(StreamName="cam", fragment_seconds=11)
+    # found by a new user's trial: a fragment shorter than a frame (here 0 ms) broke every
+    # later read of the stream with a ZeroDivisionError
+    with pytest.raises(ValueError, match="at least one frame at 10 fps"):
+        kvsmock.camera(StreamName="cam", fragment_seconds=0.0004)
+    assert kvsmock.state().find_stream("cam", None).name == "cam"
 
 
 def test_a_deleted_stream_drops_its_camera() -> None:

@@ -69,6 +69,13 @@ def test_errors_must_be_modeled_for_the_operation(mock: KinesisVideoMock) -> Non
         mock.faults.add("PutMedia", ack_error=1234)
     with pytest.raises(ValueError, match="times"):
         mock.faults.add("ListStreams", error="ClientLimitExceededException", times=0)
+    # found by a new user's trial: an int past float's range was an OverflowError
+    with pytest.raises(ValueError, match="probability must be from 0 to 1"):
+        mock.faults.add("ListStreams", error="ClientLimitExceededException", probability=10**400)
+    with pytest.raises(ValueError, match="delay_seconds must be from 0 to 3600"):
+        mock.faults.add("ListStreams", delay_seconds=10**400)
+    with pytest.raises(ValueError, match="delay_seconds must be from 0 to 3600"):
+        mock.faults.add("ListStreams", delay_seconds=True)
     assert list(mock.faults) == []
 
 

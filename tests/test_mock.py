@@ -650,6 +650,8 @@ def test_decorated_coroutine_runs_at_once_share_one_state() -> None:
         ({"transition_seconds": -1}, ValueError, "finite and at least 0"),
         ({"transition_seconds": float("nan")}, ValueError, "finite and at least 0"),
         ({"transition_seconds": float("inf")}, ValueError, "finite and at least 0"),
+        ({"transition_seconds": 10**400}, ValueError, "timedelta's range"),
+        ({"transition_seconds": 1e308}, ValueError, "timedelta's range"),
         ({"transition_seconds": 10**20}, ValueError, "finite and at least 0"),
         ({"transition_seconds": "5"}, TypeError, "must be a number of seconds"),
         ({"transition_seconds": None}, TypeError, "must be a number of seconds"),

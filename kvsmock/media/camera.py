@@ -155,6 +155,11 @@ def attach(
         raise invalid_argument("You must specify either streamName or streamARN, but not both.")
     if not 0 < fragment_seconds <= 10:
         raise ValueError("fragment_seconds must be more than 0 and at most 10")
+    if fragment_seconds * fps < 1:  # also keeps each fragment at least 1 ms long
+        raise ValueError(
+            f"fragment_seconds must hold at least one frame at {fps} fps "
+            f"(at least {1 / fps:g} s), not {fragment_seconds!r}"
+        )
     with store.lock:
         stream = store.find_stream(stream_name, stream_arn, now=_clock.now())
     payload = test_pattern(

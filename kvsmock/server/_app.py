@@ -393,7 +393,6 @@ class _Server:
             return web.json_response({"reset": True})
         return web.json_response({"message": f"No such kvsmock control path: {path}"}, status=404)
 
-
     async def _faults(self, request: web.Request, path: str) -> web.StreamResponse:
         """The served mock's :class:`kvsmock.faults.Faults` as JSON, with the fields of
         ``mock.faults.add``: ``GET`` lists the faults and the calls they hit, ``POST`` adds
