@@ -154,6 +154,23 @@ def test_garbage_errors_are_invalid_mkv_data(kvsmock: KinesisVideoMock) -> None:
     assert (ack["ErrorId"], ack["ErrorCode"]) == (4006, "INVALID_MKV_DATA")
 
 
+def test_a_non_ascii_doc_type_is_invalid_mkv_data_where_warnings_are_errors(
+    kvsmock: KinesisVideoMock,
+) -> None:
+    # Found by a new user's trial: ebmlite warns (UnicodeWarning) on a non-ASCII string
+    # element, and this suite turns warnings into errors as many users' suites do; the
+    # warning escaped put_media instead of becoming the ERROR ack.
+    create_stream()
+    header = b"\x1a\x45\xdf\xa3\x87\x42\x82\x84ma\xbaa"  # EBML { DocType "ma\xbaa" }
+    (ack,) = kvsmock.put_media(StreamName="cam", Payload=header)
+    assert (ack["EventType"], ack["ErrorId"], ack["ErrorCode"]) == (
+        "ERROR",
+        4006,
+        "INVALID_MKV_DATA",
+    )
+    assert stored(kvsmock) == 0
+
+
 def test_cluster_before_header_is_invalid(kvsmock: KinesisVideoMock) -> None:
     create_stream()
     cluster = _mkv.parse(H264.data).clusters[0].raw

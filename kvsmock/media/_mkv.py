@@ -53,8 +53,11 @@ DEFAULT_EBML_HEADER: Dict[str, Any] = {
 }
 _DOC_TYPES = frozenset({"matroska", "webm"})
 #: What ebmlite and the readers below raise on bytes that are not Matroska (RecursionError:
-#: masters nested deeper than Python's stack, which ebmlite reads recursively).
+#: masters nested deeper than Python's stack, which ebmlite reads recursively; UnicodeWarning:
+#: ebmlite warns on a non-ASCII string element, which is an exception where warnings are
+#: errors, as under pytest's ``filterwarnings = error``).
 _DECODE_ERRORS = (
+    UnicodeWarning,
     OSError,
     ValueError,
     TypeError,
