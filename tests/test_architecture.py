@@ -69,14 +69,16 @@ def _modules() -> Iterator[Tuple[str, Path]]:
         yield _module_name(path), path
 
 
-def _imports(name: str, path: Path) -> Set[str]:
-    """Every module a file imports anywhere (also inside functions), with ``from`` names."""
+def _import_statements(name: str, path: Path) -> Iterator[Tuple[str, List[str]]]:
+    """Every import statement of a file, anywhere (also inside functions and under
+    ``TYPE_CHECKING``), as (absolute module, names taken from it): ``import a.b`` is
+    ``("a.b", [])``, ``from . import x`` in ``kvsmock.state`` is ``("kvsmock.state", ["x"])``."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: Set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+            for alias in node.names:
+                yield alias.name, []
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
@@ -84,9 +86,16 @@ def _imports(name: str, path: Path) -> Set[str]:
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module or ""
-            found.add(module)
-            # ``from botocore import handlers`` imports botocore.handlers.
-            found.update(f"{module}.{alias.name}" for alias in node.names)
+            yield module, [alias.name for alias in node.names]
+
+
+def _imports(name: str, path: Path) -> Set[str]:
+    """Every module a file imports anywhere (also inside functions), with ``from`` names."""
+    found: Set[str] = set()
+    for module, names in _import_statements(name, path):
+        found.add(module)
+        # ``from botocore import handlers`` imports botocore.handlers.
+        found.update(f"{module}.{alias}" for alias in names)
     return found
 
 
@@ -243,22 +252,13 @@ def _kvsmock_imports(name: str, path: Path) -> Set[str]:
     """The kvsmock modules a file imports anywhere (also inside functions and under
     ``TYPE_CHECKING``): ``from kvsmock import _clock`` imports ``kvsmock._clock``, and
     ``from kvsmock.state import Store`` the package ``kvsmock.state``."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: Set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                module = ".".join(base + ([node.module] if node.module else []))
-            else:
-                module = node.module or ""
-            for alias in node.names:
-                submodule = f"{module}.{alias.name}"
-                found.add(submodule if submodule in IMPORTS else module)
+    for module, names in _import_statements(name, path):
+        if not names:
+            found.add(module)
+        for alias in names:
+            submodule = f"{module}.{alias}"
+            found.add(submodule if submodule in IMPORTS else module)
     return {target for target in found if target in IMPORTS and target != name}
 
 
