@@ -455,13 +455,14 @@ def _pack(timecode: int, entries: List[int]) -> bytes:
     more: ingest rejects such fragments, 4010 or 4007, unless the header declares such a
     track) is stored as the largest that does, for tracks 0.
     """
-    layout = "<q" + "IIhBBI" * (len(entries) // 6)
+    # A Struct of its own: struct.pack would keep the last 100 layouts in its cache.
+    layout = struct.Struct("<q" + "IIhBBI" * (len(entries) // 6))
     try:
-        return struct.pack(layout, timecode, *entries)
+        return layout.pack(timecode, *entries)
     except struct.error:
         fitted = list(entries)
         fitted[3::6] = [track if track < 256 else 0 for track in entries[3::6]]
-        return struct.pack(layout, min(timecode, 2**63 - 1), *fitted)
+        return layout.pack(min(timecode, 2**63 - 1), *fitted)
 
 
 def _block_group(

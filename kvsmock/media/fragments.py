@@ -533,10 +533,11 @@ def _ingest(
         now = _clock.now()
         timecode_ms = cluster.timecode * header.timecode_scale // 1_000_000
         number = state.next_number(store.rng)
-        acks.append(_ack("BUFFERING", timecode_ms, str(number)))
+        text = str(number)
+        acks.append(_ack("BUFFERING", timecode_ms, text))
         if not _usable(store, stream, now):
             state.give_back(number)
-            acks.append(_ack("ERROR", timecode_ms, str(number), 4008))
+            acks.append(_ack("ERROR", timecode_ms, text, 4008))
             return acks
         length_ms = _length_ms(cluster)
         error = _fragment_error(cluster, header, length_ms)
@@ -549,12 +550,15 @@ def _ingest(
             error = ack_fault(stream.name, stream.arn)
         if error is not None or producer is None:
             state.give_back(number)
-            acks.append(_ack("ERROR", timecode_ms, str(number), error or 4007))
+            acks.append(_ack("ERROR", timecode_ms, text, error or 4007))
             return acks
         persisted = stream.data_retention_in_hours > 0
         log.prune(now, stream.data_retention_in_hours)
         log.tracks = header.tracks
         log.header = header
+        # The cluster's bytes are parse's slice of the payload (their one copy, so that
+        # retention frees them); Tags that followed it are appended (a second copy of it).
+        stored = cluster.raw + cluster.trailing if cluster.trailing else cluster.raw
         log.append(
             Fragment(
                 number_value=number,
@@ -563,15 +567,15 @@ def _ingest(
                 length_ms=length_ms,
                 timecode_ms=timecode_ms,
                 header=header,
-                cluster=cluster.raw + cluster.trailing,
+                cluster=stored,
                 persisted=persisted,
                 frames=cluster.frames,
             )
         )
         previous_ms = timecode_ms
-        acks.append(_ack("RECEIVED", timecode_ms, str(number)))
+        acks.append(_ack("RECEIVED", timecode_ms, text))
         if persisted:
-            acks.append(_ack("PERSISTED", timecode_ms, str(number)))
+            acks.append(_ack("PERSISTED", timecode_ms, text))
     if parsed.problem is not None:
         acks.append(_ack("ERROR", -1, "", _PROBLEM_ERROR_IDS[parsed.problem.kind]))
     return acks
