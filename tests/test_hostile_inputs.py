@@ -382,6 +382,24 @@ def test_nesting_within_the_bound_is_read(mock: KinesisVideoMock) -> None:
     assert deeper.problem is not None and deeper.problem.kind == "invalid"
 
 
+def test_a_block_shorter_than_its_header_is_invalid_mkv_data(mock: KinesisVideoMock) -> None:
+    # A 2-byte SimpleBlock (a track number and half a timecode): its frame index entry had a
+    # negative size, and packing it raised struct.error out of put_media.
+    head, body, _ = _head_and_body()
+    short = bytes([0xA3, 0x82, 0x81, 0x00])
+    before = stored_numbers(mock)
+    acks = mock.put_media(
+        StreamName="cam", Payload=head + _mkv.cluster(2000, body) + _mkv.cluster(4000, short)
+    )
+    assert [(a["EventType"], a.get("ErrorId")) for a in acks] == [
+        ("BUFFERING", None),
+        ("RECEIVED", None),
+        ("PERSISTED", None),
+        ("ERROR", 4006),
+    ]
+    assert len(stored_numbers(mock)) == len(before) + 1
+
+
 # -- HLS / DASH URLs ----------------------------------------------------------------------
 
 
