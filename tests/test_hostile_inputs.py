@@ -351,6 +351,55 @@ def test_nested_masters_in_the_payload_are_invalid_mkv_data(mock: KinesisVideoMo
     assert stored_numbers(mock) == before
 
 
+#: ``SignatureSlot`` of unknown size: a global master element, so valid inside itself.
+_UNKNOWN_SLOT = bytes(encoding.encodeId(0x1B538667)) + b"\xff"
+
+
+def test_nested_unknown_size_masters_are_bounded_explicitly(mock: KinesisVideoMock) -> None:
+    # ebmlite ends a master of unknown size by reading its children, recursively: 5000 of
+    # them nested used to stop at Python's recursion limit. _mkv.MAX_DEPTH bounds it.
+    head, body, _ = _head_and_body()
+    payload = head + _mkv.cluster(2000, body) + _UNKNOWN_SLOT * 5000
+    problem = _mkv.parse(payload).problem
+    assert problem is not None and problem.kind == "invalid"
+    assert f"nested deeper than {_mkv.MAX_DEPTH} levels" in problem.message
+    before = stored_numbers(mock)
+    acks = mock.put_media(StreamName="cam", Payload=payload)
+    assert [(a["EventType"], a.get("ErrorId")) for a in acks] == [
+        ("BUFFERING", None),
+        ("RECEIVED", None),
+        ("PERSISTED", None),
+        ("ERROR", 4006),
+    ]
+    assert len(stored_numbers(mock)) == len(before) + 1
+
+
+def test_nesting_within_the_bound_is_read(mock: KinesisVideoMock) -> None:
+    head, body, _ = _head_and_body()
+    nested = _mkv.parse(head + _mkv.cluster(2000, body) + _UNKNOWN_SLOT * (_mkv.MAX_DEPTH - 1))
+    assert nested.problem is None and len(nested.clusters) == 1
+    deeper = _mkv.parse(head + _mkv.cluster(2000, body) + _UNKNOWN_SLOT * (_mkv.MAX_DEPTH + 1))
+    assert deeper.problem is not None and deeper.problem.kind == "invalid"
+
+
+def test_a_block_shorter_than_its_header_is_invalid_mkv_data(mock: KinesisVideoMock) -> None:
+    # A 2-byte SimpleBlock (a track number and half a timecode): its frame index entry had a
+    # negative size, and packing it raised struct.error out of put_media.
+    head, body, _ = _head_and_body()
+    short = bytes([0xA3, 0x82, 0x81, 0x00])
+    before = stored_numbers(mock)
+    acks = mock.put_media(
+        StreamName="cam", Payload=head + _mkv.cluster(2000, body) + _mkv.cluster(4000, short)
+    )
+    assert [(a["EventType"], a.get("ErrorId")) for a in acks] == [
+        ("BUFFERING", None),
+        ("RECEIVED", None),
+        ("PERSISTED", None),
+        ("ERROR", 4006),
+    ]
+    assert len(stored_numbers(mock)) == len(before) + 1
+
+
 # -- HLS / DASH URLs ----------------------------------------------------------------------
 
 

@@ -58,8 +58,8 @@ class Camera:
         self.body = _mkv.cluster_body(payload)
         # The blocks' places are those of any retimed cluster (its head has a fixed size).
         first = _mkv.parse(_mkv.header_bytes(self.header) + _mkv.cluster(0, self.body))
-        self.index = _mkv.frame_index(0, first.clusters[0].blocks)[8:]
-        self.length_ms = _length_ms(first.clusters[0], self.header)
+        self.index = first.clusters[0].frames[8:]
+        self.length_ms = _length_ms(first.clusters[0])
         self.store = store
         self.stream_arn = stream.arn
         self.fragment_ms = fragment_ms

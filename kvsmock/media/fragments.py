@@ -413,28 +413,20 @@ def _ack(event: str, timecode: int, number: str, error_id: Optional[int] = None)
     return ack
 
 
-def _length_ms(cluster: Cluster, header: Header) -> int:
+def _length_ms(cluster: Cluster) -> int:
     """Fragment duration: first frame start to last frame end, in milliseconds.
 
     A frame lasts its ``BlockDuration`` or its track's ``DefaultDuration`` (0 when neither is
     known).
     """
-    if not cluster.blocks:
+    if cluster.start_ns is None or cluster.end_ns is None:
         return 0
-    scale = header.timecode_scale
-    default = {t.number: t.default_duration_ns or 0 for t in header.tracks}
-    start = min(b.timecode for b in cluster.blocks) * scale
-    end = max(
-        b.timecode * scale
-        + (b.duration * scale if b.duration is not None else default.get(b.track, 0))
-        for b in cluster.blocks
-    )
-    return max(0, round((end - start) / 1_000_000))
+    return max(0, round((cluster.end_ns - cluster.start_ns) / 1_000_000))
 
 
 def _fragment_error(cluster: Cluster, header: Header, length_ms: int) -> Optional[int]:
     numbers = {t.number for t in header.tracks}
-    seen = {b.track for b in cluster.blocks}
+    seen = cluster.tracks
     if len(cluster.raw) + len(cluster.trailing) > MAX_FRAGMENT_BYTES:
         return 4001
     if length_ms > MAX_FRAGMENT_MILLIS:
@@ -527,8 +519,6 @@ def _ingest(
     start: _dt.datetime,
     ack_fault: Optional[Callable[[str, str], Optional[int]]] = None,
 ) -> List[Dict[str, Any]]:
-    from kvsmock.media import _mkv
-
     state = media_state(store)
     log = state.log(stream)
     header = parsed.header
@@ -543,12 +533,13 @@ def _ingest(
         now = _clock.now()
         timecode_ms = cluster.timecode * header.timecode_scale // 1_000_000
         number = state.next_number(store.rng)
-        acks.append(_ack("BUFFERING", timecode_ms, str(number)))
+        text = str(number)
+        acks.append(_ack("BUFFERING", timecode_ms, text))
         if not _usable(store, stream, now):
             state.give_back(number)
-            acks.append(_ack("ERROR", timecode_ms, str(number), 4008))
+            acks.append(_ack("ERROR", timecode_ms, text, 4008))
             return acks
-        length_ms = _length_ms(cluster, header)
+        length_ms = _length_ms(cluster)
         error = _fragment_error(cluster, header, length_ms)
         if error is None and previous_ms is not None and timecode_ms < previous_ms:
             error = 4004
@@ -559,12 +550,15 @@ def _ingest(
             error = ack_fault(stream.name, stream.arn)
         if error is not None or producer is None:
             state.give_back(number)
-            acks.append(_ack("ERROR", timecode_ms, str(number), error or 4007))
+            acks.append(_ack("ERROR", timecode_ms, text, error or 4007))
             return acks
         persisted = stream.data_retention_in_hours > 0
         log.prune(now, stream.data_retention_in_hours)
         log.tracks = header.tracks
         log.header = header
+        # The cluster's bytes are parse's slice of the payload (their one copy, so that
+        # retention frees them); Tags that followed it are appended (a second copy of it).
+        stored = cluster.raw + cluster.trailing if cluster.trailing else cluster.raw
         log.append(
             Fragment(
                 number_value=number,
@@ -573,15 +567,15 @@ def _ingest(
                 length_ms=length_ms,
                 timecode_ms=timecode_ms,
                 header=header,
-                cluster=cluster.raw + cluster.trailing,
+                cluster=stored,
                 persisted=persisted,
-                frames=_mkv.frame_index(cluster.timecode, cluster.blocks),
+                frames=cluster.frames,
             )
         )
         previous_ms = timecode_ms
-        acks.append(_ack("RECEIVED", timecode_ms, str(number)))
+        acks.append(_ack("RECEIVED", timecode_ms, text))
         if persisted:
-            acks.append(_ack("PERSISTED", timecode_ms, str(number)))
+            acks.append(_ack("PERSISTED", timecode_ms, text))
     if parsed.problem is not None:
         acks.append(_ack("ERROR", -1, "", _PROBLEM_ERROR_IDS[parsed.problem.kind]))
     return acks
