@@ -419,7 +419,7 @@ def track_info(piece: Piece) -> Dict[int, TrackInfo]:
 
 
 def _decoded(
-    piece: Piece, wanted: Sequence[int]
+    piece: Piece, wanted: Sequence[int], decoders: Optional[Dict[Any, Any]]
 ) -> Tuple[List[Optional[int]], Iterator[Tuple[int, Any]]]:
     """``(pts in ms, av.VideoFrame)`` of the piece's first video track in presentation order,
     decoded lazily (stop iterating to stop decoding), and for each time of ``wanted`` (ms)
@@ -428,6 +428,7 @@ def _decoded(
 
     The frames come from the frame index into a decoder set up from the probed stream, so
     the fragment is not opened and probed again (FFmpeg's demuxer reads laced fragments).
+    ``decoders`` (by stream header) keeps that decoder for the next fragment of the header.
     """
     probe = _probe(piece)
     video = [(n, t) for n, t in probe.tracks.items() if t.stream.type == "video"]
@@ -444,8 +445,14 @@ def _decoded(
     for t in wanted:
         after = bisect.bisect_right(starts, t, key=lambda pts: _ms(pts, time_base))
         shown.append(starts[max(0, after - 1)] if starts else None)
-    frames = _decoder_frames(track.stream.codec_context, piece.cluster, mine, time_base)
-    return shown, frames
+    decoder: Any = decoders.get(piece.header) if decoders is not None else None
+    if decoder is None:
+        decoder = _decoder(track.stream.codec_context)
+        if decoders is not None:
+            decoders[piece.header] = decoder
+    else:
+        decoder.flush_buffers()  # a new fragment starts at a key frame
+    return shown, _decoder_frames(decoder, piece.cluster, mine, time_base)
 
 
 def _demuxed_frames(piece: Piece) -> Iterator[Tuple[int, Any]]:
@@ -460,16 +467,23 @@ def _demuxed_frames(piece: Piece) -> Iterator[Tuple[int, Any]]:
                 yield _ms(frame.pts, frame.time_base), frame
 
 
-def _decoder_frames(
-    template: Any, cluster: bytes, packets: List[_Packet], time_base: Any
-) -> Iterator[Tuple[int, Any]]:
-    """``(pts in ms, av.VideoFrame)`` of the cluster's ``packets`` through a decoder like
-    ``template``'s (a probed stream's codec context: same codec, same ``extradata``); each
-    ``av.Packet`` is made as the decoder takes it."""
+def _decoder(template: Any) -> Any:
+    """A decoder like ``template``'s (a probed stream's codec context: same codec, same
+    ``extradata``, FFmpeg's default threads)."""
     import av
 
     decoder: Any = av.CodecContext.create(template.name, "r")
     decoder.extradata = template.extradata
+    return decoder
+
+
+def _decoder_frames(
+    decoder: Any, cluster: bytes, packets: List[_Packet], time_base: Any
+) -> Iterator[Tuple[int, Any]]:
+    """``(pts in ms, av.VideoFrame)`` of the cluster's ``packets`` through ``decoder``; each
+    ``av.Packet`` is made as the decoder takes it."""
+    import av
+
     view: Any = memoryview(cluster)
     for b in [*packets, None]:
         packet = None
@@ -484,7 +498,9 @@ def _decoder_frames(
                 yield _ms(frame.pts, time_base), frame
 
 
-def frames_at(piece: Piece, wanted: Sequence[int]) -> Generator[Any, None, None]:
+def frames_at(
+    piece: Piece, wanted: Sequence[int], decoders: Optional[Dict[Any, Any]] = None
+) -> Generator[Any, None, None]:
     """For each time of ``wanted`` (ascending, ms on the fragment's own timeline), the frame
     of its first video track shown then: the last one that starts at or before it, else the
     first one. Yields nothing more (the caller's ``next`` gives ``None``) when the fragment
@@ -494,12 +510,15 @@ def frames_at(piece: Piece, wanted: Sequence[int]) -> Generator[Any, None, None]
     stops at the frame of the last wanted time: at most two decoded frames are alive. The
     frame index says which frame that is (its presentation times), so the frame after it is
     not decoded just to learn that it starts later (without an index, it is).
+
+    ``decoders`` (a dict the caller keeps across fragments, one call after another) lets
+    fragments of one stream header share a decoder, as a player's does.
     """
     import av
 
     position = 0
     try:
-        shown, decoded = _decoded(piece, wanted)
+        shown, decoded = _decoded(piece, wanted, decoders)
         previous: Any = None
         for ms, frame in decoded:
             while position < len(wanted) and (
