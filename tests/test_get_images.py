@@ -14,7 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 from media_support import H264, H264_AAC, H265, MJPEG, REGION, Sample, create_stream
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from kvsmock import KinesisVideoMock, mock_kinesisvideo
 
@@ -223,3 +223,20 @@ def test_each_image_is_the_frame_shown_then(mock: KinesisVideoMock, sample: Samp
     assert len(images) == 17
     expected = frames_shown(sample, [k * step for k in range(17)])
     assert [base64.b64decode(i["ImageContent"]) for i in images] == expected
+
+
+def test_a_scaled_image_is_the_frame_scaled(mock: KinesisVideoMock) -> None:
+    # FFmpeg's swscale converts and scales in one pass (bicubic); the picture is Pillow's
+    # bicubic resize of the frame up to the filters' rounding at sharp edges.
+    create_stream()
+    seed(mock)
+    entry = client().get_images(
+        **request(EndTimestamp=START, Format="PNG", WidthPixels=100, HeightPixels=77)
+    )["Images"][0]
+    with Image.open(io.BytesIO(base64.b64decode(entry["ImageContent"]))) as image:
+        mine = image.convert("RGB")
+    with av.open(io.BytesIO(H264.data), format="matroska") as container:
+        frame = next(container.decode(container.streams.video[0]))
+        theirs = frame.to_image().resize((100, 77))
+    assert mine.size == (100, 77)
+    assert max(ImageStat.Stat(ImageChops.difference(mine, theirs)).mean) < 10
