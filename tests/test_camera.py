@@ -104,6 +104,7 @@ GOP = r"gop_seconds must be a number of seconds more than 0 and at most 600, not
         (0, {}, ValueError, SECONDS + "0"),
         (-1.5, {}, ValueError, SECONDS + "-1.5"),
         (601, {}, ValueError, SECONDS + "601"),
+        (10**400, {}, ValueError, SECONDS + "1000"),  # past float's range
         ("10", {}, TypeError, SECONDS + r"'10' \(str\)"),
         (None, {}, TypeError, SECONDS + r"None \(NoneType\)"),
         (True, {}, TypeError, SECONDS + r"True \(bool\)"),

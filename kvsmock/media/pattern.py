@@ -31,12 +31,16 @@ def check_seconds(name: str, value: object, maximum: float) -> float:
 
     Raises:
         TypeError: not a real number (a bool, a string, ``None``).
-        ValueError: not finite, or out of range.
+        ValueError: not finite (``nan``, ``inf``, an int past float's range), or out of
+            range.
     """
     rule = f"{name} must be a number of seconds more than 0 and at most {maximum:g}"
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{rule}, not {value!r} ({type(value).__name__})")
-    seconds = float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int past float's range
+        seconds = math.inf
     if not (math.isfinite(seconds) and 0 < seconds <= maximum):
         raise ValueError(f"{rule}, not {value!r}")
     return seconds
