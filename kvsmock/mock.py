@@ -365,6 +365,7 @@ class KinesisVideoMock:
 
         Raises:
             kvsmock.ServiceError: ``ResourceNotFoundException`` for an unknown stream.
+            TypeError: a size, rate, codec or ``fragment_seconds`` of the wrong type.
             ValueError: a bad size, rate, codec or ``fragment_seconds`` (0-10); an unknown
                 region, a malformed account id or ARN.
         """

@@ -84,11 +84,79 @@ def test_test_pattern_is_one_cluster_per_gop(
         assert found["audio"] in (282, 283)
 
 
-def test_test_pattern_refuses_bad_arguments() -> None:
-    with pytest.raises(ValueError, match="codec"):
-        media.test_pattern(1, codec="vp9")
-    with pytest.raises(ValueError, match="even"):
-        media.test_pattern(1, width=161)
+NAN, INF = float("nan"), float("inf")
+SECONDS = r"seconds must be a number of seconds more than 0 and at most 600, not "
+FPS = r"fps must be an int from 1 to 120, not "
+WIDTH = r"width must be an even int from 16 to 4096, not "
+HEIGHT = r"height must be an even int from 16 to 4096, not "
+CODEC = r"codec must be 'h264' or 'h265', not "
+AUDIO = r"audio must be True or False, not "
+GOP = r"gop_seconds must be a number of seconds more than 0 and at most 600, not "
+
+
+@pytest.mark.parametrize(
+    ("seconds", "options", "error", "message"),
+    [
+        # found by a new user's trial: none of these was checked (inf / nan / a huge duration
+        # ran for minutes or failed deep in FFmpeg)
+        (INF, {}, ValueError, SECONDS + "inf"),
+        (NAN, {}, ValueError, SECONDS + "nan"),
+        (0, {}, ValueError, SECONDS + "0"),
+        (-1.5, {}, ValueError, SECONDS + "-1.5"),
+        (601, {}, ValueError, SECONDS + "601"),
+        (10**400, {}, ValueError, SECONDS + "1000"),  # past float's range
+        ("10", {}, TypeError, SECONDS + r"'10' \(str\)"),
+        (None, {}, TypeError, SECONDS + r"None \(NoneType\)"),
+        (True, {}, TypeError, SECONDS + r"True \(bool\)"),
+        (1, {"fps": INF}, TypeError, FPS + r"inf \(float\)"),
+        (1, {"fps": NAN}, TypeError, FPS + r"nan \(float\)"),
+        (1, {"fps": 29.97}, TypeError, FPS + r"29.97 \(float\)"),
+        (1, {"fps": 10.0}, TypeError, FPS + r"10.0 \(float\)"),
+        (1, {"fps": "10"}, TypeError, FPS + r"'10' \(str\)"),
+        (1, {"fps": 0}, ValueError, FPS + "0"),
+        (1, {"fps": -10}, ValueError, FPS + "-10"),
+        (1, {"fps": 121}, ValueError, FPS + "121"),
+        (1, {"width": 161}, ValueError, WIDTH + "161"),
+        (1, {"width": 0}, ValueError, WIDTH + "0"),
+        (1, {"width": -320}, ValueError, WIDTH + "-320"),
+        (1, {"width": 8}, ValueError, WIDTH + "8"),
+        (1, {"width": 4098}, ValueError, WIDTH + "4098"),
+        (1, {"width": 320.0}, TypeError, WIDTH + r"320.0 \(float\)"),
+        (1, {"height": 241}, ValueError, HEIGHT + "241"),
+        (1, {"height": "240"}, TypeError, HEIGHT + r"'240' \(str\)"),
+        (1, {"codec": "vp9"}, ValueError, CODEC + "'vp9'"),
+        (1, {"codec": "H264"}, ValueError, CODEC + "'H264'"),
+        (1, {"codec": None}, TypeError, CODEC + r"None \(NoneType\)"),
+        (1, {"gop_seconds": 0}, ValueError, GOP + "0"),
+        (1, {"gop_seconds": NAN}, ValueError, GOP + "nan"),
+        (1, {"gop_seconds": INF}, ValueError, GOP + "inf"),
+        (1, {"gop_seconds": "2"}, TypeError, GOP + r"'2' \(str\)"),
+        (1, {"audio": 1}, TypeError, AUDIO + r"1 \(int\)"),
+        (1, {"audio": "yes"}, TypeError, AUDIO + r"'yes' \(str\)"),
+        (
+            600,
+            {"fps": 120, "width": 1920, "height": 1080},
+            ValueError,
+            r"seconds \* fps \* width \* height must be at most 16,588,800,000 \(10 minutes "
+            r"of 1280x720 at 30 fps\), not 149,299,200,000",
+        ),
+    ],
+)
+def test_test_pattern_refuses_bad_arguments(
+    seconds: Any, options: Dict[str, Any], error: type, message: str
+) -> None:
+    began = time.perf_counter()
+    with pytest.raises(error, match=f"^{message}"):
+        media.test_pattern(seconds, **options)
+    assert time.perf_counter() - began < 0.5  # refused before encoding anything
+
+
+def test_test_pattern_bounds_are_encoded() -> None:
+    # The extremes the checks let through encode (libx265 refuses sides under 16).
+    for codec in ("h264", "h265"):
+        small = media.test_pattern(0.1, fps=120, width=16, height=16, codec=codec)
+        assert decode(small)["size"] == (16, 16)
+    assert decode(media.test_pattern(1, fps=1, width=4096, height=32))["size"] == (4096, 32)
 
 
 def test_test_pattern_is_what_put_media_takes(kvsmock: KinesisVideoMock) -> None:
@@ -180,6 +248,31 @@ def test_camera_refuses_unknown_streams_and_long_fragments(kvsmock: KinesisVideo
     with pytest.raises(ValueError, match="at least one frame at 10 fps"):
         kvsmock.camera(StreamName="cam", fragment_seconds=0.0004)
     assert kvsmock.state().find_stream("cam", None).name == "cam"
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        (
+            {"fragment_seconds": NAN},
+            ValueError,
+            "fragment_seconds must be a number of seconds more than 0 and at most 10, not nan",
+        ),
+        ({"fragment_seconds": "2"}, TypeError, r"fragment_seconds .* not '2' \(str\)"),
+        ({"fps": 29.97}, TypeError, FPS + r"29.97 \(float\)"),
+        ({"fps": 0}, ValueError, FPS + "0"),
+        ({"width": 161}, ValueError, WIDTH + "161"),
+        ({"height": None}, TypeError, HEIGHT + r"None \(NoneType\)"),
+        ({"codec": "vp9"}, ValueError, CODEC + "'vp9'"),
+        ({"audio": "yes"}, TypeError, AUDIO + r"'yes' \(str\)"),
+    ],
+)
+def test_camera_refuses_bad_arguments(
+    kvsmock: KinesisVideoMock, options: Dict[str, Any], error: type, message: str
+) -> None:
+    create_stream()
+    with pytest.raises(error, match=f"^{message}"):
+        kvsmock.camera(StreamName="cam", **options)
 
 
 def test_a_deleted_stream_drops_its_camera() -> None:

@@ -7,13 +7,14 @@ import datetime as dt
 import io
 from typing import Any, Dict, Iterator, List, Tuple
 
+import av
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
-from media_support import H264, H264_AAC, MJPEG, REGION, Sample, create_stream
-from PIL import Image
+from media_support import H264, H264_AAC, H265, MJPEG, REGION, Sample, create_stream
+from PIL import Image, ImageChops, ImageStat
 
 from kvsmock import KinesisVideoMock, mock_kinesisvideo
 
@@ -188,3 +189,54 @@ def test_a_start_inside_a_fragment_leaves_that_fragment_out(mock: KinesisVideoMo
     # images of 2 s and 3 s differ, those of one frame are equal whatever the page.
     assert inside[1]["ImageContent"] == at_start[0]["ImageContent"]
     assert inside[1]["ImageContent"] != inside[2]["ImageContent"]
+
+
+def frames_shown(sample: Sample, times_ms: List[int]) -> List[bytes]:
+    """What an independent reader shows at each time (ms from the first frame): PyAV decodes
+    the whole file and the last frame that starts at or before the time (else the first)
+    is encoded the plain way, ``frame.to_image()`` saved as JPEG at quality 80."""
+    with av.open(io.BytesIO(sample.data), format="matroska") as container:
+        stream = container.streams.video[0]
+        frames = [
+            (round(float(f.pts * stream.time_base) * 1000), f) for f in container.decode(stream)
+        ]
+    out = []
+    for t in times_ms:
+        shown = [f for pts, f in frames if pts <= t] or [frames[0][1]]
+        buffer = io.BytesIO()
+        shown[-1].to_image().save(buffer, format="JPEG", quality=80)
+        out.append(buffer.getvalue())
+    return out
+
+
+@pytest.mark.parametrize("sample", [H264, H265, MJPEG], ids=["h264", "h265", "mjpeg"])
+def test_each_image_is_the_frame_shown_then(mock: KinesisVideoMock, sample: Sample) -> None:
+    # Times on and between frames across fragments (10 and 5 fps, fragments of 2 and 0.4 s;
+    # one decoder a call, flushed between them): each image is byte for byte the JPEG of the
+    # frame shown then, as a player shows it.
+    create_stream()
+    seed(mock, sample)
+    step = 230
+    images = client().get_images(
+        **request(EndTimestamp=START + 3900 * S / 1000, SamplingInterval=step)
+    )["Images"]
+    assert len(images) == 17
+    expected = frames_shown(sample, [k * step for k in range(17)])
+    assert [base64.b64decode(i["ImageContent"]) for i in images] == expected
+
+
+def test_a_scaled_image_is_the_frame_scaled(mock: KinesisVideoMock) -> None:
+    # FFmpeg's swscale converts and scales in one pass (bicubic); the picture is Pillow's
+    # bicubic resize of the frame up to the filters' rounding at sharp edges.
+    create_stream()
+    seed(mock)
+    entry = client().get_images(
+        **request(EndTimestamp=START, Format="PNG", WidthPixels=100, HeightPixels=77)
+    )["Images"][0]
+    with Image.open(io.BytesIO(base64.b64decode(entry["ImageContent"]))) as image:
+        mine = image.convert("RGB")
+    with av.open(io.BytesIO(H264.data), format="matroska") as container:
+        frame = next(container.decode(container.streams.video[0]))
+        theirs = frame.to_image().resize((100, 77))
+    assert mine.size == (100, 77)
+    assert max(ImageStat.Stat(ImageChops.difference(mine, theirs)).mean) < 10

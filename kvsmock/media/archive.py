@@ -901,13 +901,14 @@ def images(
         else:
             plan.append((f, [i]))
     out: List[Dict[str, Any]] = []
+    decoders: Dict[Any, Any] = {}  # one decoder a stream header, as a player keeps one
     for f, indexes in plan:
         if f is None:
             out.extend({"TimeStamp": times[i], "Error": "NO_MEDIA"} for i in indexes)
             continue
         origin = _clock.epoch_millis(_stamp(f, selector_type)) - f.timecode_ms
         wanted = [_clock.epoch_millis(times[i]) - origin for i in indexes]
-        shown = _av.frames_at(_piece(f, 0), wanted)
+        shown = _av.frames_at(_piece(f, 0), wanted, decoders)
         for i in indexes:
             frame = next(shown, None)
             if frame is None:

@@ -144,17 +144,20 @@ def attach(
     Raises:
         kvsmock.ServiceError: ``ResourceNotFoundException`` for an unknown stream,
             ``InvalidArgumentException`` without exactly one of name and ARN.
+        TypeError: an argument of the wrong type (``fps=29.97``, ``width="320"``).
         ValueError: ``fragment_seconds`` outside (0, 10] (PutMedia refuses longer
-            fragments) or a bad picture size, rate or codec.
+            fragments) or shorter than a frame; ``fps``, ``width``, ``height`` or ``codec``
+            out of :func:`kvsmock.media.pattern.test_pattern`'s ranges (fps 1-120, even
+            sides 16-4096, ``"h264"`` or ``"h265"``).
         kvsmock.media.archive.MediaExtraMissing: PyAV is not installed.
     """
     from kvsmock.errors import invalid_argument
-    from kvsmock.media.pattern import test_pattern
+    from kvsmock.media.pattern import check_picture, check_seconds, test_pattern
 
     if (stream_name is None) == (stream_arn is None):
         raise invalid_argument("You must specify either streamName or streamARN, but not both.")
-    if not 0 < fragment_seconds <= 10:
-        raise ValueError("fragment_seconds must be more than 0 and at most 10")
+    check_seconds("fragment_seconds", fragment_seconds, 10)
+    check_picture(fps, width, height, codec, audio)
     if fragment_seconds * fps < 1:  # also keeps each fragment at least 1 ms long
         raise ValueError(
             f"fragment_seconds must hold at least one frame at {fps} fps "
