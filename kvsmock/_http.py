@@ -8,7 +8,9 @@ mock's data endpoints is answered in-process (PutMedia through the ``responses``
 session URLs by a ``requests.Response`` over the reply's bytes):
 
 - any request to the ``PUT_MEDIA`` endpoint of an existing stream
-  (``https://s-<8 hex>.kinesisvideo.<region>.<dns suffix>``);
+  (``https://s-<8 hex>.kinesisvideo.<region>.<dns suffix>``), and ``/putMedia`` on any
+  ``s-`` host that is no stream's (a deleted stream's endpoint: 404
+  ``ResourceNotFoundException``, as for an unknown stream name);
 - a request under ``/hls/v1/`` or ``/dash/v1/`` on the ``b-`` endpoint of a stream, or of a
   session, of the mock (the host of ``GetHLSStreamingSessionURL`` /
   ``GetDASHStreamingSessionURL`` URLs).
@@ -63,7 +65,7 @@ from typing import (
 from urllib.parse import urlsplit
 
 from kvsmock import _clock, _dispatch, _endpoints, _intercept, _protocol, _validate
-from kvsmock.errors import ServiceError
+from kvsmock.errors import ServiceError, not_found
 
 if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
@@ -84,13 +86,6 @@ PUT_MEDIA_PATH = "/putMedia"
 #: The service whose error shapes give PutMedia's HTTP statuses and message member.
 ERROR_SERVICE = "kinesis-video-media"
 TIMECODE_TYPES = ("ABSOLUTE", "RELATIVE")
-#: Header constraints from API_dataplane_PutMedia.html ("Request Parameters").
-_STREAM_NAME = ("streamName", 256, r"[a-zA-Z0-9_.-]+")
-_STREAM_ARN = (
-    "streamARN",
-    1024,
-    r"arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+",
-)
 
 _lock = threading.RLock()
 #: The class whose ``send`` kvsmock replaced, and the ``send`` it replaced.
@@ -140,6 +135,10 @@ def _resolve(url: str, headers: Any) -> Optional[_Target]:
             continue
         if any(s.endpoint_ids.get("s") == endpoint_id for s in store.streams):
             return _Target(mock, [store], False)
+    if parts.path == PUT_MEDIA_PATH:
+        # PutMedia on an endpoint no stream of the account has (any more: the stream was
+        # deleted): answered as PutMedia, 404 ResourceNotFoundException, never ingested.
+        return _Target(mock, [], False)
     return None
 
 
@@ -164,19 +163,6 @@ def _header(headers: Any, name: str) -> Optional[str]:
 def _problem(value: Optional[str], path: str, constraint: str) -> str:
     shown = "null" if value is None else f"'{value}'"
     return f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}"
-
-
-def _check(value: Optional[str], rule: Tuple[str, int, str], out: List[str]) -> None:
-    path, longest, pattern = rule
-    if value is None:
-        return
-    if not 1 <= len(value) <= longest:
-        bound = "greater than or equal to 1" if not value else f"less than or equal to {longest}"
-        out.append(_problem(value, path, f"Member must have length {bound}"))
-    elif re.fullmatch(pattern, value) is None:
-        out.append(
-            _problem(value, path, f"Member must satisfy regular expression pattern: {pattern}")
-        )
 
 
 def _chunks(body: Any) -> Iterator[bytes]:
@@ -216,9 +202,9 @@ def put_media_headers(headers: Any, request_id: str) -> Union[PutMediaHeaders, _
     arn = _header(headers, "x-amzn-stream-arn")
     timecode_type = _header(headers, "x-amzn-fragment-timecode-type")
     start = _header(headers, "x-amzn-producer-start-timestamp")
-    problems: List[str] = []
-    _check(name, _STREAM_NAME, problems)
-    _check(arn, _STREAM_ARN, problems)
+    from kvsmock.media import fragments  # the one rule for the stream headers
+
+    problems = fragments.stream_problems(name, arn)
     if timecode_type is None:
         problems.append(_problem(None, "fragmentTimecodeType", "Member must not be null"))
     elif timecode_type not in TIMECODE_TYPES:
@@ -249,13 +235,14 @@ def put_media_headers(headers: Any, request_id: str) -> Union[PutMediaHeaders, _
 
 
 def answer(
-    mock: Any, store: Store, method: str, url: str, headers: Any, body: Any
+    mock: Any, store: Optional[Store], method: str, url: str, headers: Any, body: Any
 ) -> _protocol.HttpReply:
     """Answer one HTTP request to a stream's PUT_MEDIA data endpoint.
 
     Args:
         mock: the active :class:`kvsmock.KinesisVideoMock` (request ids).
-        store: the store of the request's account and of the host's region.
+        store: the store of the request's account and of the host's region (``None``
+            when there is none: the stream is not found).
         method, url: the request line; only ``POST /putMedia`` is an operation.
         headers: a case-insensitive mapping: ``x-amzn-stream-name`` or ``x-amzn-stream-arn``,
             ``x-amzn-fragment-timecode-type`` (``ABSOLUTE`` | ``RELATIVE``) and
@@ -280,6 +267,9 @@ def answer(
     name, arn, timecode_type, seconds = checked
     from kvsmock import media
 
+    if store is None:
+        missing = not_found()
+        return _protocol.error_reply(ERROR_SERVICE, missing.code, missing.message, request_id)
     try:
         acks = media.put_media(
             store,
@@ -344,9 +334,8 @@ def _callback(request: Any) -> Tuple[int, Dict[str, str], bytes]:
     elif found.session:
         reply = answer_session(found.stores, str(request.method), url)
     else:
-        reply = answer(
-            found.mock, found.stores[0], str(request.method), url, request.headers, request.body
-        )
+        store = found.stores[0] if found.stores else None
+        reply = answer(found.mock, store, str(request.method), url, request.headers, request.body)
     body = reply.body if isinstance(reply.body, bytes) else b"".join(reply.body)
     return reply.status, dict(reply.headers), body
 
