@@ -267,6 +267,10 @@ def answer(
     name, arn, timecode_type, seconds = checked
     from kvsmock import media
 
+    injected = mock.faults.before_put_media(name, arn)
+    if injected is not None:
+        code, message = injected
+        return _protocol.error_reply(ERROR_SERVICE, code, message, request_id)
     if store is None:
         missing = not_found()
         return _protocol.error_reply(ERROR_SERVICE, missing.code, missing.message, request_id)

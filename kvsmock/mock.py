@@ -40,7 +40,7 @@ from typing import (
 
 from kvsmock import _clock, _http, _intercept, _model, _scope
 from kvsmock._quotas import Quotas
-from kvsmock.errors import not_found
+from kvsmock.errors import ServiceError, not_found
 from kvsmock.faults import Faults
 from kvsmock.state import DEFAULT_CHANNEL_LIMIT, DEFAULT_STREAM_LIMIT, Store
 
@@ -363,7 +363,8 @@ class KinesisVideoMock:
         Raises:
             kvsmock.ServiceError: ``ResourceNotFoundException`` (404) for an unknown stream,
                 ``InvalidArgumentException`` (400) for bad arguments (a stream name or ARN
-                breaking the documented length or pattern too), as PutMedia over HTTP answers.
+                breaking the documented length or pattern too), as PutMedia over HTTP answers;
+                the ``error`` of an injected PutMedia fault (``mock.faults``).
             TypeError: a ``Payload`` that is not binary data (the message lists the types).
             ValueError: an unknown region, a malformed account id or ARN.
         """
@@ -374,6 +375,9 @@ class KinesisVideoMock:
         # Arguments first, as on the wire: a bad name is InvalidArgumentException wherever
         # the stream would be looked up.
         fragments.check_put_media_arguments(StreamName, StreamARN, FragmentTimecodeType)
+        injected = self.faults.before_put_media(StreamName, StreamARN)
+        if injected is not None:
+            raise ServiceError(*injected)
         return media.put_media(
             self._existing_store(account_id, region, StreamARN),
             stream_name=StreamName,
