@@ -401,21 +401,37 @@ _SESSION_SERVICE = "kinesis-video-archived-media"
 
 class _DroppingRaw:
     """A ``requests`` raw body that breaks after ``after`` bytes as a dropped connection
-    does: urllib3's ``ProtocolError``, which ``requests`` raises as ``ChunkedEncodingError``."""
+    does: urllib3's ``ProtocolError``, which ``requests`` raises as ``ChunkedEncodingError``
+    (``iter_content``, ``.content``), and which ``raw.read()`` raises itself."""
 
     def __init__(self, body: bytes, after: int) -> None:
-        from kvsmock import faults
-
-        self._pieces = faults.dropped(body, after)
+        self._body = body[:after]
+        self._cut = len(body) > after
 
     def stream(self, amt: int = 10240, **_: Any) -> Iterator[bytes]:
-        yield from self._pieces
+        while True:
+            piece = self.read(amt)
+            if not piece:
+                return
+            yield piece
 
     def read(self, amt: Optional[int] = None, **_: Any) -> bytes:
-        return b"".join(self._pieces)
+        """Up to ``amt`` bytes of what arrived before the cut, then the ``ProtocolError``
+        of a dropped connection (at once when reading it all, as urllib3 does)."""
+        if self._cut and (amt is None or not self._body):  # urllib3 reads all or fails
+            from urllib3.exceptions import ProtocolError
+
+            raise ProtocolError(
+                "Connection broken: IncompleteRead",
+                ConnectionResetError("kvsmock: injected disconnect"),
+            )
+        size = len(self._body) if amt is None else amt
+        data, self._body = self._body[:size], self._body[size:]
+        return data
 
     def close(self) -> None:
-        self._pieces = iter(())
+        self._body = b""
+        self._cut = False
 
 
 #: ``(method, path)`` -> (service id, operation) of every operation of the five services.

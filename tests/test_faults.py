@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from typing import Any, Iterator
+from urllib.parse import urljoin
 
 import boto3
 import pytest
 import requests
+import urllib3
 from botocore.exceptions import ClientError, ResponseStreamingError
 from freezegun import freeze_time
 from media_support import H264, REGION, create_stream, data_client
@@ -278,3 +281,42 @@ def test_put_media_delay_seconds_waits_in_process_and_over_http() -> None:
         began = time.perf_counter()
         m.put_media(StreamName="cam", Payload=H264.data)
         assert time.perf_counter() - began < 0.2
+
+
+def _dash_segment(mock: KinesisVideoMock) -> str:
+    mock.put_media(StreamName="cam", Payload=H264.data, ProducerStartTimestamp=START)
+    archived = data_client("kinesis-video-archived-media", api="GET_DASH_STREAMING_SESSION_URL")
+    url: str = archived.get_dash_streaming_session_url(
+        StreamName="cam",
+        PlaybackMode="ON_DEMAND",
+        DASHFragmentSelector={
+            "FragmentSelectorType": "PRODUCER_TIMESTAMP",
+            "TimestampRange": {
+                "StartTimestamp": START - dt.timedelta(seconds=1),
+                "EndTimestamp": START + dt.timedelta(seconds=30),
+            },
+        },
+    )["DASHStreamingSessionURL"]
+    manifest = requests.get(url, timeout=5).text
+    media = re.search(r'media="([^"]+)"', manifest)
+    assert media is not None, manifest
+    template = media.group(1).replace("&amp;", "&")
+    return urljoin(url, template.replace("$Number$", "0").replace("$Number%09d$", "0"))
+
+
+def test_dash_segment_body_drops_after_n_bytes(mock: KinesisVideoMock) -> None:
+    segment = _dash_segment(mock)
+    whole = requests.get(segment, timeout=5)
+    assert whole.status_code == 200 and len(whole.content) > 300, whole.text[:200]
+    mock.faults.add("GetDASHStreamingSessionURL", disconnect_after_bytes=300, times=3)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        requests.get(segment, timeout=5)  # .content read whole: the drop surfaces at once
+    # Read raw, as a player reading the socket does: urllib3's ProtocolError, after exactly
+    # the bytes that arrived.
+    raw = requests.get(segment, timeout=5, stream=True).raw
+    assert raw.read(200) + raw.read(200) == whole.content[:300]
+    with pytest.raises(urllib3.exceptions.ProtocolError):
+        raw.read(200)
+    with pytest.raises(urllib3.exceptions.ProtocolError):
+        requests.get(segment, timeout=5, stream=True).raw.read()
+    assert requests.get(segment, timeout=5).content == whole.content
