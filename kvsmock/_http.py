@@ -503,14 +503,47 @@ def _send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
 # -- installing ------------------------------------------------------------------------------
 
 
+class _SendHook:
+    """What kvsmock puts in ``HTTPAdapter.__dict__["send"]``: a descriptor that is
+    :func:`_send` while kvsmock is installed (``HTTPAdapter.send is _send``, and
+    ``adapter.send`` is it bound).
+
+    Another patch of ``send`` started inside a mock and stopped after the mock's last stop
+    (``responses`` started in the mock, stopped after it) puts this hook back where kvsmock
+    can no longer remove it. The hook then removes itself the first time ``send`` is looked
+    up, on the class or an adapter, putting back the ``send`` kvsmock found; until then it
+    behaves exactly as that ``send`` (nothing of kvsmock runs).
+    """
+
+    def __get__(self, adapter: Any, owner: Any = None) -> Any:
+        if _patched_class is None:  # kvsmock is not installed: left behind by another patch
+            send = _heal(owner if owner is not None else type(adapter))
+            return send if adapter is None else send.__get__(adapter, owner)
+        return _send if adapter is None else _send.__get__(adapter, owner)
+
+
+_HOOK = _SendHook()
+
+
+def _heal(adapter_class: Any) -> Any:
+    """Put back the ``send`` kvsmock found, where only its hook is left; that ``send``."""
+    with _lock:
+        for cls in getattr(adapter_class, "__mro__", ()):  # the class holding the hook
+            if cls.__dict__.get("send") is _HOOK:
+                if _patched_class is None:
+                    cls.send = _base_send
+                break
+    return _base_send
+
+
 def _patch(adapter_class: Any) -> None:
     global _patched_class, _base_send
     current = getattr(adapter_class, "__dict__", {}).get("send")
     if current is None:
         return
-    if current is not _send:  # else left in place by a non-nested stop: keep its base
+    if current is not _HOOK:  # else left in place by a non-nested stop: keep its base
         _base_send = current
-        adapter_class.send = _send
+        adapter_class.send = _HOOK
     _patched_class = adapter_class
 
 
@@ -518,9 +551,9 @@ def _unpatch() -> None:
     global _patched_class, _responder
     adapter_class, _patched_class = _patched_class, None
     _responder = None
-    # Restore only our own wrapper: if something patched over it since, that patch restores
-    # ours when it stops, and ours is inert (pure pass-through) while no mock is active.
-    if adapter_class is not None and adapter_class.__dict__.get("send") is _send:
+    # Restore only our own hook: if something patched over it since, that patch puts the
+    # hook back when it stops, and the hook then removes itself (see _SendHook).
+    if adapter_class is not None and adapter_class.__dict__.get("send") is _HOOK:
         adapter_class.send = _base_send
 
 
