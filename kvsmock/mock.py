@@ -55,8 +55,8 @@ DEFAULT_ACCOUNT_ID = "123456789012"
 #: Fake credentials set in the environment while a mock is active.
 FAKE_CREDENTIALS: Mapping[str, str] = MappingProxyType(
     {
-        "AWS_ACCESS_KEY_ID": "AKIAKVSMOCKTESTING00",
-        "AWS_SECRET_ACCESS_KEY": "kvsmock-fake-secret-access-key",
+        "AWS_ACCESS_KEY_ID": _intercept.FAKE_ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": _intercept.FAKE_SECRET_ACCESS_KEY,
     }
 )
 #: Removed from the environment while a mock is active, so that a real session token never
@@ -372,14 +372,16 @@ class KinesisVideoMock:
         from kvsmock.media import fragments
 
         _check_payload(Payload)
-        # Arguments first, as on the wire: a bad name is InvalidArgumentException wherever
-        # the stream would be looked up.
+        # Where to look is the helper's own argument (ValueError for a malformed one); then
+        # PutMedia's arguments, as on the wire: a bad name is InvalidArgumentException
+        # whether or not that account and region have a store.
+        scope = _scope.resolve(self.account_id, account_id, region, StreamARN)
         fragments.check_put_media_arguments(StreamName, StreamARN, FragmentTimecodeType)
         injected = self.faults.before_put_media(StreamName, StreamARN)
         if injected is not None:
             raise ServiceError(*injected)
         return media.put_media(
-            self._existing_store(account_id, region, StreamARN),
+            self._existing_store(*scope, None),
             stream_name=StreamName,
             stream_arn=StreamARN,
             payload=Payload,

@@ -5,8 +5,11 @@ clients made before the first start, and moto in non-LIFO orders."""
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
-from typing import Any, Tuple
 
 import pytest
 import requests
@@ -19,11 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Every interleaving of two start/stop pairs: (first started, first stopped).
 ORDERS = list(itertools.product(("kvsmock", "responses"), repeat=2))
-
-
-def _adapter_send() -> Tuple[Any, Any]:
-    """``HTTPAdapter.send`` as stored in the class, and as looked up."""
-    return HTTPAdapter.__dict__["send"], HTTPAdapter.send
 
 
 @pytest.mark.parametrize(("started_first", "stopped_first"), ORDERS)
@@ -60,3 +58,91 @@ def test_the_hook_left_behind_never_answers_and_is_gone_after_one_request(
     # Used before anything looks the class up: the request goes where it went before.
     assert requests.get(loopback + "/after", timeout=5).text == "hello from loopback /after"
     assert HTTPAdapter.__dict__["send"] is before
+
+
+# -- sessions and clients made before import or start (subprocesses: a fresh import) -------
+
+_NO_CREDENTIALS = {
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+def _run(script: str, **env: str) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    clean.update(_NO_CREDENTIALS, PYTHONPATH=str(ROOT), **env)
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+        env=clean,
+    )
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-3000:]
+
+
+_HANDLERS_OF = """
+def handlers(session):
+    # botocore's emitter, read privately here only to compare what is registered.
+    trie = session.events._emitter._handlers
+    return {
+        event: list(trie.prefix_search(event))
+        for event in ("before-send.kinesis-video.CreateStream",
+                      "before-sign.kinesis-video.CreateStream")
+    }
+"""
+
+
+def test_a_default_session_made_before_the_import_is_answered_then_clean() -> None:
+    _run(
+        _HANDLERS_OF
+        + """
+import sys
+import boto3
+boto3.setup_default_session(region_name="us-east-1", aws_access_key_id="AKIAUSERS00000000001",
+                            aws_secret_access_key="user-secret")
+session = boto3.DEFAULT_SESSION
+before = handlers(session)
+assert "kvsmock" not in sys.modules
+import kvsmock
+for _ in range(2):  # twice: a second start patches it again
+    with kvsmock.mock_kinesisvideo() as mock:
+        assert boto3.DEFAULT_SESSION is session
+        client = boto3.client("kinesisvideo")
+        client.create_stream(StreamName="cam")
+        assert [s.name for s in mock.state().streams] == ["cam"]
+        assert handlers(session) != before
+    assert boto3.DEFAULT_SESSION is session
+    assert handlers(session) == before, (handlers(session), before)
+print("ok")
+"""
+    )
+
+
+def test_a_client_made_before_the_first_start_without_credentials_is_answered() -> None:
+    _run(
+        """
+import boto3
+from botocore.exceptions import NoCredentialsError
+import kvsmock
+client = boto3.client("kinesisvideo", region_name="us-east-1")  # resolves no credentials
+with kvsmock.mock_kinesisvideo() as mock:
+    client.create_stream(StreamName="early")
+    assert [s.name for s in mock.state().streams] == ["early"]
+    assert mock.state().streams[0].arn.split(":")[4] == "123456789012"
+    # A client with credentials of its own keeps them (its account by the accounts map).
+    mine = boto3.client("kinesisvideo", region_name="us-east-1",
+                        aws_access_key_id="AKIAOTHERACCOUNT0001", aws_secret_access_key="x")
+    mock.accounts["AKIAOTHERACCOUNT0001"] = "111122223333"
+    mine.create_stream(StreamName="other")
+    assert [s.name for s in mock.state("111122223333").streams] == ["other"]
+try:
+    client.list_streams()  # after the stop: as before, botocore's own error, never sent
+except NoCredentialsError:
+    print("ok")
+"""
+    )
