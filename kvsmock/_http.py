@@ -350,13 +350,12 @@ def _responses_send(base: Callable[..., Any]) -> Callable[..., Any]:
     cached = _responder
     if cached is not None and cached[0] is base:
         return cached[1]
-    import responses
-
+    responses = _import_responses()
     registry = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=base)
     for method in _METHODS:
         registry.add_callback(method, re.compile(_DATA_URL), callback=_callback, content_type=None)
     registry.add_passthru(re.compile(".*"))
-    send = registry.unbound_on_send()
+    send: Callable[..., Any] = registry.unbound_on_send()
     _responder = (base, send)
     return send
 
@@ -503,6 +502,29 @@ def _send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
 # -- installing ------------------------------------------------------------------------------
 
 
+#: Set while kvsmock imports ``responses`` (see :func:`_import_responses`).
+_importing_responses = False
+
+
+def _import_responses() -> Any:
+    """``import responses``, which reads ``HTTPAdapter.send`` once, at import, as the
+    ``send`` its mocks pass through to. While kvsmock imports it, looking ``send`` up on the
+    class gives the ``send`` kvsmock replaced, so ``responses`` keeps the real one after the
+    mock stops, as if it had been imported without kvsmock."""
+    global _importing_responses
+    if "responses" in sys.modules:
+        import responses
+
+        return responses
+    with _lock:
+        _importing_responses = True
+        try:
+            import responses
+        finally:
+            _importing_responses = False
+    return responses
+
+
 class _SendHook:
     """What kvsmock puts in ``HTTPAdapter.__dict__["send"]``: a descriptor that is
     :func:`_send` while kvsmock is installed (``HTTPAdapter.send is _send``, and
@@ -519,7 +541,9 @@ class _SendHook:
         if _patched_class is None:  # kvsmock is not installed: left behind by another patch
             send = _heal(owner if owner is not None else type(adapter))
             return send if adapter is None else send.__get__(adapter, owner)
-        return _send if adapter is None else _send.__get__(adapter, owner)
+        if adapter is None:
+            return _base_send if _importing_responses else _send
+        return _send.__get__(adapter, owner)
 
 
 _HOOK = _SendHook()

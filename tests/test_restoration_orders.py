@@ -146,3 +146,34 @@ except NoCredentialsError:
     print("ok")
 """
     )
+
+
+def test_responses_first_imported_by_kvsmock_keeps_the_real_send() -> None:
+    _run(
+        """
+import sys
+import requests
+from requests.adapters import HTTPAdapter
+real = HTTPAdapter.send
+sys.path.insert(0, "tests")
+from media_support import H264
+import boto3
+import kvsmock
+with kvsmock.mock_kinesisvideo() as mock:
+    assert "responses" not in sys.modules
+    control = boto3.client("kinesisvideo")
+    control.create_stream(StreamName="cam", DataRetentionInHours=1)
+    url = control.get_data_endpoint(StreamName="cam", APIName="PUT_MEDIA")["DataEndpoint"]
+    headers = {"x-amzn-stream-name": "cam", "x-amzn-fragment-timecode-type": "RELATIVE",
+               "x-amzn-producer-start-timestamp": "1767225600"}
+    reply = requests.post(url + "/putMedia", data=H264.data, headers=headers, timeout=5)
+    assert reply.status_code == 200, reply.text
+    assert "responses" in sys.modules  # kvsmock imported it, while its send was installed
+import responses
+assert HTTPAdapter.send is real and HTTPAdapter.__dict__["send"] is real
+# What responses' mocks pass through to (a module attribute of responses, read at its
+# import): the real send, not kvsmock's.
+assert responses._real_send is real, responses._real_send
+print("ok")
+"""
+    )
