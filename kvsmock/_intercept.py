@@ -18,6 +18,7 @@ sent, unless its host is loopback or allowed by the mock's ``allow_network``.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import io
 import ipaddress
@@ -172,24 +173,36 @@ def _before_sign(
     context = getattr(request, "context", None)
     if not isinstance(context, dict):
         return
-    signing = context.setdefault("signing", {})
+    signing = context.get("signing") or {}
     if signing.get("request_credentials"):
         return
-    get_auth = getattr(request_signer, "get_auth_instance", None)
-    if get_auth is None or inspect.iscoroutinefunction(get_auth):
-        return
-    try:
-        auth = get_auth(
-            signing_name=signing.get("signing_name") or signing_name,
-            region_name=signing.get("region") or region_name,
-            signature_version=signature_version,
-        )
-    except Exception:  # an auth type that is not kvsmock's business: botocore decides
-        return
-    if getattr(auth, "credentials", True) is None:
+    lacking = _lacks_credentials.get(request_signer)
+    if lacking is None:
+        get_auth = getattr(request_signer, "get_auth_instance", None)
+        if get_auth is None or inspect.iscoroutinefunction(get_auth):
+            return
+        try:
+            auth = get_auth(
+                signing_name=signing.get("signing_name") or signing_name,
+                region_name=signing.get("region") or region_name,
+                signature_version=signature_version,
+            )
+        except Exception:  # an auth type that is not kvsmock's business: botocore decides
+            return
+        lacking = getattr(auth, "credentials", True) is None
+        with contextlib.suppress(TypeError):  # a signer that takes no weak reference
+            _lacks_credentials[request_signer] = lacking
+    if lacking:
         from botocore.credentials import Credentials
 
-        signing["request_credentials"] = Credentials(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY)
+        context.setdefault("signing", {})["request_credentials"] = Credentials(
+            FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
+        )
+
+
+#: Request signer -> whether its client has no credentials (a client's credentials object is
+#: fixed when it is made: asked once per client).
+_lacks_credentials: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
 
 
 _EVENTS = tuple(f"before-send.{service_id}" for service_id in _model.SERVICE_NAMES)
