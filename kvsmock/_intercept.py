@@ -212,8 +212,25 @@ _REGISTRATIONS: Tuple[Tuple[str, Callable[..., Any]], ...] = (
     *((event, _before_send) for event in _EVENTS),
     *((event, _before_sign) for event in _SIGN_EVENTS),
 )
-for _event, _handler in _REGISTRATIONS:
+#: An event only kvsmock listens to: a session whose emitter answers it was made after the
+#: import (it copied the built-in handlers).
+_PROBE_EVENT = "kvsmock-builtin-probe"
+_PROBE_ANSWER = "kvsmock"
+
+
+def _probe(**_: Any) -> str:
+    return _PROBE_ANSWER
+
+
+for _event, _handler in (*_REGISTRATIONS, (_PROBE_EVENT, _probe)):
     _handlers.BUILTIN_HANDLERS.append((_event, _handler, _handlers.REGISTER_FIRST))
+
+
+def _has_builtin_handlers(emitter: Any) -> bool:
+    """Whether ``emitter`` (a session's) copied kvsmock's built-in handlers, asked through
+    the public ``emit_until_response`` with an event no one else handles."""
+    _handler, answer = emitter.emit_until_response(_PROBE_EVENT)
+    return bool(answer == _PROBE_ANSWER)
 
 
 def patch_emitter(emitter: Any) -> None:
@@ -242,25 +259,28 @@ def _default_session() -> Any:
     return getattr(boto3, "DEFAULT_SESSION", None) if boto3 is not None else None
 
 
-#: boto3's default session when kvsmock was imported: made before the import, it lacks the
-#: built-in handlers (every session made since has them).
-_predating: weakref.WeakSet[Any] = weakref.WeakSet()
-if _default_session() is not None:
-    _predating.add(_default_session())
-#: The predating sessions patched while mocks are active (unpatched by the last stop).
+#: Default sessions made before the import, patched while mocks are active (unpatched by
+#: the last stop).
 _patched_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+#: Default sessions seen that were made after the import (nothing to patch).
+_later_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def patch_default_session() -> None:
-    """Make ``boto3.DEFAULT_SESSION`` route to kvsmock if it was created before the import.
+    """Make ``boto3.DEFAULT_SESSION`` route to kvsmock if it was created before the import
+    (every session made since copied the built-in handlers).
 
     The session is kept (no rebuilding, so its clients, caches and loaded models stay);
     :func:`unpatch_sessions` takes the handlers off it again when the last mock stops.
     """
     session = _default_session()
-    if session is None or session in _patched_sessions or session not in _predating:
+    if session is None or session in _patched_sessions or session in _later_sessions:
         return
-    patch_emitter(session.events)
+    events = session.events
+    if _has_builtin_handlers(events):
+        _later_sessions.add(session)
+        return
+    patch_emitter(events)
     _patched_sessions.add(session)
 
 

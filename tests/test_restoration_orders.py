@@ -107,6 +107,9 @@ boto3.setup_default_session(region_name="us-east-1", aws_access_key_id="AKIAUSER
                             aws_secret_access_key="user-secret")
 session = boto3.DEFAULT_SESSION
 before = handlers(session)
+early = boto3.Session(region_name="us-east-1", aws_access_key_id="AKIAUSERS00000000002",
+                      aws_secret_access_key="user-secret")
+early_before = handlers(early)
 assert "kvsmock" not in sys.modules
 import kvsmock
 for _ in range(2):  # twice: a second start patches it again
@@ -118,6 +121,14 @@ for _ in range(2):  # twice: a second start patches it again
         assert handlers(session) != before
     assert boto3.DEFAULT_SESSION is session
     assert handlers(session) == before, (handlers(session), before)
+# A session made before the import, made the default while a mock is active: patched at the
+# next start, clean after its stop.
+with kvsmock.mock_kinesisvideo():
+    boto3.DEFAULT_SESSION = early
+with kvsmock.mock_kinesisvideo() as mock:
+    boto3.client("kinesisvideo").create_stream(StreamName="early")
+    assert [s.name for s in mock.state().streams] == ["early"]
+assert handlers(early) == early_before
 print("ok")
 """
     )
