@@ -8,7 +8,9 @@ mock's data endpoints is answered in-process (PutMedia through the ``responses``
 session URLs by a ``requests.Response`` over the reply's bytes):
 
 - any request to the ``PUT_MEDIA`` endpoint of an existing stream
-  (``https://s-<8 hex>.kinesisvideo.<region>.<dns suffix>``);
+  (``https://s-<8 hex>.kinesisvideo.<region>.<dns suffix>``), and ``/putMedia`` on any
+  ``s-`` host that is no stream's (a deleted stream's endpoint: 404
+  ``ResourceNotFoundException``, as for an unknown stream name);
 - a request under ``/hls/v1/`` or ``/dash/v1/`` on the ``b-`` endpoint of a stream, or of a
   session, of the mock (the host of ``GetHLSStreamingSessionURL`` /
   ``GetDASHStreamingSessionURL`` URLs).
@@ -63,7 +65,7 @@ from typing import (
 from urllib.parse import urlsplit
 
 from kvsmock import _clock, _dispatch, _endpoints, _intercept, _protocol, _validate
-from kvsmock.errors import ServiceError
+from kvsmock.errors import ServiceError, not_found
 
 if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
@@ -84,13 +86,6 @@ PUT_MEDIA_PATH = "/putMedia"
 #: The service whose error shapes give PutMedia's HTTP statuses and message member.
 ERROR_SERVICE = "kinesis-video-media"
 TIMECODE_TYPES = ("ABSOLUTE", "RELATIVE")
-#: Header constraints from API_dataplane_PutMedia.html ("Request Parameters").
-_STREAM_NAME = ("streamName", 256, r"[a-zA-Z0-9_.-]+")
-_STREAM_ARN = (
-    "streamARN",
-    1024,
-    r"arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+",
-)
 
 _lock = threading.RLock()
 #: The class whose ``send`` kvsmock replaced, and the ``send`` it replaced.
@@ -140,6 +135,10 @@ def _resolve(url: str, headers: Any) -> Optional[_Target]:
             continue
         if any(s.endpoint_ids.get("s") == endpoint_id for s in store.streams):
             return _Target(mock, [store], False)
+    if parts.path == PUT_MEDIA_PATH:
+        # PutMedia on an endpoint no stream of the account has (any more: the stream was
+        # deleted): answered as PutMedia, 404 ResourceNotFoundException, never ingested.
+        return _Target(mock, [], False)
     return None
 
 
@@ -164,19 +163,6 @@ def _header(headers: Any, name: str) -> Optional[str]:
 def _problem(value: Optional[str], path: str, constraint: str) -> str:
     shown = "null" if value is None else f"'{value}'"
     return f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}"
-
-
-def _check(value: Optional[str], rule: Tuple[str, int, str], out: List[str]) -> None:
-    path, longest, pattern = rule
-    if value is None:
-        return
-    if not 1 <= len(value) <= longest:
-        bound = "greater than or equal to 1" if not value else f"less than or equal to {longest}"
-        out.append(_problem(value, path, f"Member must have length {bound}"))
-    elif re.fullmatch(pattern, value) is None:
-        out.append(
-            _problem(value, path, f"Member must satisfy regular expression pattern: {pattern}")
-        )
 
 
 def _chunks(body: Any) -> Iterator[bytes]:
@@ -216,9 +202,9 @@ def put_media_headers(headers: Any, request_id: str) -> Union[PutMediaHeaders, _
     arn = _header(headers, "x-amzn-stream-arn")
     timecode_type = _header(headers, "x-amzn-fragment-timecode-type")
     start = _header(headers, "x-amzn-producer-start-timestamp")
-    problems: List[str] = []
-    _check(name, _STREAM_NAME, problems)
-    _check(arn, _STREAM_ARN, problems)
+    from kvsmock.media import fragments  # the one rule for the stream headers
+
+    problems = fragments.stream_problems(name, arn)
     if timecode_type is None:
         problems.append(_problem(None, "fragmentTimecodeType", "Member must not be null"))
     elif timecode_type not in TIMECODE_TYPES:
@@ -249,13 +235,14 @@ def put_media_headers(headers: Any, request_id: str) -> Union[PutMediaHeaders, _
 
 
 def answer(
-    mock: Any, store: Store, method: str, url: str, headers: Any, body: Any
+    mock: Any, store: Optional[Store], method: str, url: str, headers: Any, body: Any
 ) -> _protocol.HttpReply:
     """Answer one HTTP request to a stream's PUT_MEDIA data endpoint.
 
     Args:
         mock: the active :class:`kvsmock.KinesisVideoMock` (request ids).
-        store: the store of the request's account and of the host's region.
+        store: the store of the request's account and of the host's region (``None``
+            when there is none: the stream is not found).
         method, url: the request line; only ``POST /putMedia`` is an operation.
         headers: a case-insensitive mapping: ``x-amzn-stream-name`` or ``x-amzn-stream-arn``,
             ``x-amzn-fragment-timecode-type`` (``ABSOLUTE`` | ``RELATIVE``) and
@@ -280,6 +267,13 @@ def answer(
     name, arn, timecode_type, seconds = checked
     from kvsmock import media
 
+    injected = mock.faults.before_put_media(name, arn)
+    if injected is not None:
+        code, message = injected
+        return _protocol.error_reply(ERROR_SERVICE, code, message, request_id)
+    if store is None:
+        missing = not_found()
+        return _protocol.error_reply(ERROR_SERVICE, missing.code, missing.message, request_id)
     try:
         acks = media.put_media(
             store,
@@ -344,9 +338,8 @@ def _callback(request: Any) -> Tuple[int, Dict[str, str], bytes]:
     elif found.session:
         reply = answer_session(found.stores, str(request.method), url)
     else:
-        reply = answer(
-            found.mock, found.stores[0], str(request.method), url, request.headers, request.body
-        )
+        store = found.stores[0] if found.stores else None
+        reply = answer(found.mock, store, str(request.method), url, request.headers, request.body)
     body = reply.body if isinstance(reply.body, bytes) else b"".join(reply.body)
     return reply.status, dict(reply.headers), body
 
@@ -357,13 +350,12 @@ def _responses_send(base: Callable[..., Any]) -> Callable[..., Any]:
     cached = _responder
     if cached is not None and cached[0] is base:
         return cached[1]
-    import responses
-
+    responses = _import_responses()
     registry = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=base)
     for method in _METHODS:
         registry.add_callback(method, re.compile(_DATA_URL), callback=_callback, content_type=None)
     registry.add_passthru(re.compile(".*"))
-    send = registry.unbound_on_send()
+    send: Callable[..., Any] = registry.unbound_on_send()
     _responder = (base, send)
     return send
 
@@ -408,21 +400,37 @@ _SESSION_SERVICE = "kinesis-video-archived-media"
 
 class _DroppingRaw:
     """A ``requests`` raw body that breaks after ``after`` bytes as a dropped connection
-    does: urllib3's ``ProtocolError``, which ``requests`` raises as ``ChunkedEncodingError``."""
+    does: urllib3's ``ProtocolError``, which ``requests`` raises as ``ChunkedEncodingError``
+    (``iter_content``, ``.content``), and which ``raw.read()`` raises itself."""
 
     def __init__(self, body: bytes, after: int) -> None:
-        from kvsmock import faults
-
-        self._pieces = faults.dropped(body, after)
+        self._body = body[:after]
+        self._cut = len(body) > after
 
     def stream(self, amt: int = 10240, **_: Any) -> Iterator[bytes]:
-        yield from self._pieces
+        while True:
+            piece = self.read(amt)
+            if not piece:
+                return
+            yield piece
 
     def read(self, amt: Optional[int] = None, **_: Any) -> bytes:
-        return b"".join(self._pieces)
+        """Up to ``amt`` bytes of what arrived before the cut, then the ``ProtocolError``
+        of a dropped connection (at once when reading it all, as urllib3 does)."""
+        if self._cut and (amt is None or not self._body):  # urllib3 reads all or fails
+            from urllib3.exceptions import ProtocolError
+
+            raise ProtocolError(
+                "Connection broken: IncompleteRead",
+                ConnectionResetError("kvsmock: injected disconnect"),
+            )
+        size = len(self._body) if amt is None else amt
+        data, self._body = self._body[:size], self._body[size:]
+        return data
 
     def close(self) -> None:
-        self._pieces = iter(())
+        self._body = b""
+        self._cut = False
 
 
 #: ``(method, path)`` -> (service id, operation) of every operation of the five services.
@@ -494,14 +502,72 @@ def _send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
 # -- installing ------------------------------------------------------------------------------
 
 
+#: Set while kvsmock imports ``responses`` (see :func:`_import_responses`).
+_importing_responses = False
+
+
+def _import_responses() -> Any:
+    """``import responses``, which reads ``HTTPAdapter.send`` once, at import, as the
+    ``send`` its mocks pass through to. While kvsmock imports it, looking ``send`` up on the
+    class gives the ``send`` kvsmock replaced, so ``responses`` keeps the real one after the
+    mock stops, as if it had been imported without kvsmock."""
+    global _importing_responses
+    if "responses" in sys.modules:
+        import responses
+
+        return responses
+    with _lock:
+        _importing_responses = True
+        try:
+            import responses
+        finally:
+            _importing_responses = False
+    return responses
+
+
+class _SendHook:
+    """What kvsmock puts in ``HTTPAdapter.__dict__["send"]``: a descriptor that is
+    :func:`_send` while kvsmock is installed (``HTTPAdapter.send is _send``, and
+    ``adapter.send`` is it bound).
+
+    Another patch of ``send`` started inside a mock and stopped after the mock's last stop
+    (``responses`` started in the mock, stopped after it) puts this hook back where kvsmock
+    can no longer remove it. The hook then removes itself the first time ``send`` is looked
+    up, on the class or an adapter, putting back the ``send`` kvsmock found; until then it
+    behaves exactly as that ``send`` (nothing of kvsmock runs).
+    """
+
+    def __get__(self, adapter: Any, owner: Any = None) -> Any:
+        if _patched_class is None:  # kvsmock is not installed: left behind by another patch
+            send = _heal(owner if owner is not None else type(adapter))
+            return send if adapter is None else send.__get__(adapter, owner)
+        if adapter is None:
+            return _base_send if _importing_responses else _send
+        return _send.__get__(adapter, owner)
+
+
+_HOOK = _SendHook()
+
+
+def _heal(adapter_class: Any) -> Any:
+    """Put back the ``send`` kvsmock found, where only its hook is left; that ``send``."""
+    with _lock:
+        for cls in getattr(adapter_class, "__mro__", ()):  # the class holding the hook
+            if cls.__dict__.get("send") is _HOOK:
+                if _patched_class is None:
+                    cls.send = _base_send
+                break
+    return _base_send
+
+
 def _patch(adapter_class: Any) -> None:
     global _patched_class, _base_send
     current = getattr(adapter_class, "__dict__", {}).get("send")
     if current is None:
         return
-    if current is not _send:  # else left in place by a non-nested stop: keep its base
+    if current is not _HOOK:  # else left in place by a non-nested stop: keep its base
         _base_send = current
-        adapter_class.send = _send
+        adapter_class.send = _HOOK
     _patched_class = adapter_class
 
 
@@ -509,9 +575,9 @@ def _unpatch() -> None:
     global _patched_class, _responder
     adapter_class, _patched_class = _patched_class, None
     _responder = None
-    # Restore only our own wrapper: if something patched over it since, that patch restores
-    # ours when it stops, and ours is inert (pure pass-through) while no mock is active.
-    if adapter_class is not None and adapter_class.__dict__.get("send") is _send:
+    # Restore only our own hook: if something patched over it since, that patch puts the
+    # hook back when it stops, and the hook then removes itself (see _SendHook).
+    if adapter_class is not None and adapter_class.__dict__.get("send") is _HOOK:
         adapter_class.send = _base_send
 
 

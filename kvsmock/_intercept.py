@@ -18,6 +18,8 @@ sent, unless its host is loopback or allowed by the mock's ``allow_network``.
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import io
 import ipaddress
 import sys
@@ -38,6 +40,7 @@ from typing import (
 )
 from urllib.parse import urlsplit
 
+import botocore
 from botocore import handlers as _handlers
 from botocore.awsrequest import AWSResponse
 
@@ -139,40 +142,155 @@ def _before_send(request: Any, event_name: str, **_: Any) -> Optional[AWSRespons
     return response
 
 
+#: The access key and secret of the fake credentials kvsmock provides while a mock is active
+#: (in ``os.environ``, see :mod:`kvsmock.mock`, and to clients that resolved none).
+FAKE_ACCESS_KEY_ID = "AKIAKVSMOCKTESTING00"
+FAKE_SECRET_ACCESS_KEY = "kvsmock-fake-secret-access-key"
+
+
+def _before_sign(
+    request: Any,
+    signature_version: Any = None,
+    request_signer: Any = None,
+    signing_name: Optional[str] = None,
+    region_name: Optional[str] = None,
+    **_: Any,
+) -> None:
+    """Give the mock's fake credentials to a request whose client has none.
+
+    botocore resolves a client's credentials when the client is made; one made before a
+    mock started, with no credentials anywhere, would fail to sign (``NoCredentialsError``)
+    before kvsmock sees the request. While a mock is active such a request is signed with
+    the fake credentials instead, through botocore's ``before-sign`` event ("allow mutating
+    request before signing") and the request's signing context, which the signer reads
+    (``request_credentials``, botocore 1.33 and later). A client with credentials of its
+    own keeps them. aiobotocore clients (whose signer is asynchronous) are left as they are.
+    """
+    if active_mock() is None or request_signer is None or not signature_version:
+        return
+    if signature_version is botocore.UNSIGNED:
+        return
+    context = getattr(request, "context", None)
+    if not isinstance(context, dict):
+        return
+    signing = context.get("signing") or {}
+    if signing.get("request_credentials"):
+        return
+    lacking = _lacks_credentials.get(request_signer)
+    if lacking is None:
+        get_auth = getattr(request_signer, "get_auth_instance", None)
+        if get_auth is None or inspect.iscoroutinefunction(get_auth):
+            return
+        try:
+            auth = get_auth(
+                signing_name=signing.get("signing_name") or signing_name,
+                region_name=signing.get("region") or region_name,
+                signature_version=signature_version,
+            )
+        except Exception:  # an auth type that is not kvsmock's business: botocore decides
+            return
+        lacking = getattr(auth, "credentials", True) is None
+        with contextlib.suppress(TypeError):  # a signer that takes no weak reference
+            _lacks_credentials[request_signer] = lacking
+    if lacking:
+        from botocore.credentials import Credentials
+
+        context.setdefault("signing", {})["request_credentials"] = Credentials(
+            FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
+        )
+
+
+#: Request signer -> whether its client has no credentials (a client's credentials object is
+#: fixed when it is made: asked once per client).
+_lacks_credentials: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+
+
 _EVENTS = tuple(f"before-send.{service_id}" for service_id in _model.SERVICE_NAMES)
-for _event in _EVENTS:
-    _handlers.BUILTIN_HANDLERS.append((_event, _before_send, _handlers.REGISTER_FIRST))
+_SIGN_EVENTS = tuple(f"before-sign.{service_id}" for service_id in _model.SERVICE_NAMES)
+#: (event, handler) of every handler kvsmock registers.
+_REGISTRATIONS: Tuple[Tuple[str, Callable[..., Any]], ...] = (
+    *((event, _before_send) for event in _EVENTS),
+    *((event, _before_sign) for event in _SIGN_EVENTS),
+)
+#: An event only kvsmock listens to: a session whose emitter answers it was made after the
+#: import (it copied the built-in handlers).
+_PROBE_EVENT = "kvsmock-builtin-probe"
+_PROBE_ANSWER = "kvsmock"
+
+
+def _probe(**_: Any) -> str:
+    return _PROBE_ANSWER
+
+
+for _event, _handler in (*_REGISTRATIONS, (_PROBE_EVENT, _probe)):
+    _handlers.BUILTIN_HANDLERS.append((_event, _handler, _handlers.REGISTER_FIRST))
+
+
+def _has_builtin_handlers(emitter: Any) -> bool:
+    """Whether ``emitter`` (a session's) copied kvsmock's built-in handlers, asked through
+    the public ``emit_until_response`` with an event no one else handles."""
+    _handler, answer = emitter.emit_until_response(_PROBE_EVENT)
+    return bool(answer == _PROBE_ANSWER)
 
 
 def patch_emitter(emitter: Any) -> None:
-    """Register the handler on an event emitter that predates ``import kvsmock`` (idempotent).
+    """Register the handlers on an event emitter that predates ``import kvsmock``
+    (idempotent).
 
-    Public emitter calls only: any registration of the handler (the built-in one a session
+    Public emitter calls only: any registration of a handler (the built-in one a session
     made after the import has, or an earlier patch) is removed, then it is registered once
     under its ``unique_id``, so it never runs twice for one request.
     """
-    for event in _EVENTS:
+    for event, handler in _REGISTRATIONS:
         unique_id = f"{_UNIQUE_ID}:{event}"
-        emitter.unregister(event, _before_send, unique_id=unique_id)
-        emitter.unregister(event, _before_send)
-        emitter.register_first(event, _before_send, unique_id=unique_id)
+        emitter.unregister(event, handler, unique_id=unique_id)
+        emitter.unregister(event, handler)
+        emitter.register_first(event, handler, unique_id=unique_id)
 
 
+def unpatch_emitter(emitter: Any) -> None:
+    """Remove what :func:`patch_emitter` registered."""
+    for event, handler in _REGISTRATIONS:
+        emitter.unregister(event, handler, unique_id=f"{_UNIQUE_ID}:{event}")
+
+
+def _default_session() -> Any:
+    boto3 = sys.modules.get("boto3")
+    return getattr(boto3, "DEFAULT_SESSION", None) if boto3 is not None else None
+
+
+#: Default sessions made before the import, patched while mocks are active (unpatched by
+#: the last stop).
 _patched_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+#: Default sessions seen that were made after the import (nothing to patch).
+_later_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def patch_default_session() -> None:
-    """Make ``boto3.DEFAULT_SESSION`` route to kvsmock if it was created before the import.
+    """Make ``boto3.DEFAULT_SESSION`` route to kvsmock if it was created before the import
+    (every session made since copied the built-in handlers).
 
-    The session is kept (no rebuilding, so its clients, caches and loaded models stay); the
-    handler is inert whenever no mock is active.
+    The session is kept (no rebuilding, so its clients, caches and loaded models stay);
+    :func:`unpatch_sessions` takes the handlers off it again when the last mock stops.
     """
-    boto3 = sys.modules.get("boto3")
-    session = getattr(boto3, "DEFAULT_SESSION", None) if boto3 is not None else None
-    if session is None or session in _patched_sessions:
+    session = _default_session()
+    if session is None or session in _patched_sessions or session in _later_sessions:
         return
-    patch_emitter(session.events)
+    events = session.events
+    if _has_builtin_handlers(events):
+        _later_sessions.add(session)
+        return
+    patch_emitter(events)
     _patched_sessions.add(session)
+
+
+def unpatch_sessions() -> None:
+    """Take kvsmock's handlers off the sessions :func:`patch_default_session` patched, so
+    they are as they were before the first start (clients made from them meanwhile keep an
+    inert copy)."""
+    for session in list(_patched_sessions):
+        unpatch_emitter(session.events)
+    _patched_sessions.clear()
 
 
 # -- aiobotocore (and aioboto3): the same reply, as the response its endpoint awaits ----------
@@ -347,4 +465,5 @@ def pop(mock: Any, on_last: Callable[[], None]) -> None:
             return
         if not _active:
             _guard_off()
+            unpatch_sessions()
             on_last()

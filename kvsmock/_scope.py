@@ -1,7 +1,9 @@
 """The one rule for the account and region of a helper call (``mock.state()``,
 ``mock.stores()``, ``mock.put_media()``).
 
-- An ARN's own account and region win (``arn:aws:kinesisvideo:eu-west-1:123456789012:...``).
+- An ARN's own account and region win (``arn:aws:kinesisvideo:eu-west-1:123456789012:...``),
+  whether it is passed as ``account_id`` or as the stream's ARN; a ``region`` (or account)
+  given beside it that names another is a ``ValueError``.
 - Otherwise the region is the one a new client in this process would get: boto3's default
   session's region when that session exists, else botocore's configuration chain
   (``AWS_REGION``, ``AWS_DEFAULT_REGION``, the active profile's ``region``), and ``us-east-1``
@@ -78,14 +80,53 @@ def parse_arn(arn: str) -> Tuple[str, str]:
     return check_account_id(parts[4], "the ARN's account id"), check_region(parts[3])
 
 
+def _is_arn(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("arn:")
+
+
+def _from_arn(arn: str, region: Optional[str]) -> Tuple[str, str]:
+    """An ARN's ``(account_id, region)``; ``ValueError`` when ``region`` names another."""
+    account, arn_region = parse_arn(arn)
+    if region is not None and check_region(region) != arn_region:
+        raise ValueError(
+            f"region={region!r} contradicts the ARN's region {arn_region!r}: pass the ARN "
+            "alone, or an account id with a region"
+        )
+    return account, arn_region
+
+
 def resolve(
     default_account: str,
     account_id: Optional[str] = None,
     region: Optional[str] = None,
     arn: Optional[str] = None,
 ) -> Tuple[str, str]:
-    """``(account_id, region)`` of a helper call, by the rule in the module doc."""
+    """``(account_id, region)`` of a helper call, by the rule in the module doc.
+
+    ``account_id`` may be an ARN too (as ``arn`` is): its account and region are used.
+    """
+    if arn is None and _is_arn(account_id):
+        arn, account_id = account_id, None
     if arn is not None:
-        return parse_arn(arn)
+        if account_id is not None and check_account_id(account_id) != parse_arn(arn)[0]:
+            raise ValueError(
+                f"account_id={account_id!r} contradicts the ARN's account {parse_arn(arn)[0]!r}"
+            )
+        return _from_arn(arn, region)
     account = default_account if account_id is None else check_account_id(account_id)
     return account, default_region() if region is None else check_region(region)
+
+
+def selection(
+    account_id: Optional[str] = None, region: Optional[str] = None
+) -> Tuple[Optional[str], Optional[str]]:
+    """``(account_id, region)`` of a look without a default (``mock.stores()``): each
+    ``None`` when not given, checked when given; an ARN for ``account_id`` gives both (the
+    same rule as :func:`resolve`)."""
+    if _is_arn(account_id):
+        assert account_id is not None
+        return _from_arn(account_id, region)
+    return (
+        None if account_id is None else check_account_id(account_id),
+        None if region is None else check_region(region),
+    )

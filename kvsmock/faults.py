@@ -4,8 +4,11 @@
 the next two GetDataEndpoint calls answer the modeled error, with the status its error shape
 declares and the message the service sends. Every entry point goes through one pipeline
 (:func:`kvsmock._dispatch.dispatch`), which asks :meth:`Faults.match` once per request, before
-the handler runs, so a failed call changes nothing; PutMedia asks once per fragment
-(:meth:`Faults.ack_error`).
+the handler runs, so a failed call changes nothing. PutMedia (in no botocore model) asks
+:meth:`Faults.before_put_media` once per request, before the stream is looked up (an
+``error`` answered before any acknowledgement, a ``delay_seconds``), and
+:meth:`Faults.ack_error` once per fragment (an ``ERROR`` acknowledgement): in-process
+(``mock.put_media``), through ``requests`` and in ``kvsmock serve`` alike.
 
 Every field is a plain value and :meth:`Faults.add` takes them as keywords, so a server can
 expose the same API as JSON: ``add(**fields)`` in, :meth:`Fault.as_dict` and
@@ -16,15 +19,31 @@ from __future__ import annotations
 
 import random
 import threading
-from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional
+import time
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from kvsmock import _model
 
 #: The operation name that matches every operation.
 ANY = "*"
 #: PutMedia has no botocore model: its faults are ERROR acknowledgements
-#: (API_dataplane_PutMedia.html), the ids of ``kvsmock.media.fragments.ERROR_NAMES``.
+#: (API_dataplane_PutMedia.html), the ids of ``kvsmock.media.fragments.ERROR_NAMES``, or one
+#: of its documented errors before any acknowledgement.
 PUT_MEDIA = "PutMedia"
+#: The errors API_dataplane_PutMedia.html ("Errors") lists; their HTTP statuses are those
+#: of the ``kinesis-video-media`` error shapes (400, 401 NotAuthorized, 404 ResourceNotFound).
+PUT_MEDIA_ERRORS: FrozenSet[str] = frozenset(
+    {
+        "ClientLimitExceededException",
+        "ConnectionLimitExceededException",
+        "InvalidArgumentException",
+        "InvalidEndpointException",
+        "NotAuthorizedException",
+        "ResourceNotFoundException",
+    }
+)
+#: The service PutMedia belongs to (``service=`` matches it).
+PUT_MEDIA_SERVICE = "kinesis-video-media"
 #: Request members naming a stream or a channel, by kind.
 _STREAM_MEMBERS = ("StreamName", "StreamARN")
 _CHANNEL_MEMBERS = ("ChannelName", "ChannelARN")
@@ -174,19 +193,23 @@ class Faults:
                 ``"PutMedia"``, or ``"*"`` for any.
             error: the error code the matching calls answer; one of the operation's modeled
                 errors (for ``"*"``, of at least one operation; it then hits only operations
-                that declare it). Status and message as the service sends them.
+                that declare it). Status and message as the service sends them. For
+                PutMedia, one of its documented errors (:data:`PUT_MEDIA_ERRORS`), answered
+                before any acknowledgement, the stream not looked up.
             message: the error message instead of the service's text.
             times: how many matching calls the fault hits (default: every one until removed).
             probability: the chance (0..1) that a matching call is hit, drawn from the seed.
             service: only this service (botocore name, ``"kinesis-video-archived-media"``).
             stream: only calls naming this stream (name or ARN).
             channel: only calls naming this signaling channel (name or ARN).
-            delay_seconds: wait this long before answering (real time).
+            delay_seconds: wait this long before answering (real time); for PutMedia,
+                before the request is read.
             disconnect_after_bytes: the response body of GetMedia, GetClip,
                 GetMediaForFragmentList (and any other payload) breaks after this many bytes,
                 as a dropped connection does (botocore raises ``ResponseStreamingError``).
             ack_error: PutMedia only: the matching fragment gets an ``ERROR`` acknowledgement
-                with this documented error id (4000-4012, 5000) and is not stored.
+                with this documented error id (4000-4012, 5000) and is not stored (not
+                together with ``error`` or ``delay_seconds``).
 
         Raises:
             ValueError: an unknown operation or service, an error the operation does not
@@ -198,10 +221,25 @@ class Faults:
         if service is not None and service not in _model.SERVICE_NAMES.values():
             raise ValueError(f"unknown service {service!r}")
         if operation == PUT_MEDIA:
-            if error is not None or disconnect_after_bytes is not None:
-                raise ValueError("PutMedia faults are ack_error (and delay_seconds)")
+            if service not in (None, PUT_MEDIA_SERVICE):
+                raise ValueError(f"PutMedia is an operation of {PUT_MEDIA_SERVICE}, not {service}")
+            if disconnect_after_bytes is not None:
+                raise ValueError(
+                    "PutMedia faults are error (before any acknowledgement), ack_error (an "
+                    "ERROR acknowledgement) or delay_seconds, not disconnect_after_bytes"
+                )
+            if ack_error is not None and (error is not None or delay_seconds):
+                raise ValueError(
+                    "ack_error hits one fragment: add error or delay_seconds (which hit the "
+                    "request) as a fault of their own"
+                )
             if ack_error is not None and ack_error not in ERROR_NAMES:
                 raise ValueError(f"unknown PutMedia error id {ack_error!r}: {sorted(ERROR_NAMES)}")
+            if error is not None and error not in PUT_MEDIA_ERRORS:
+                raise ValueError(
+                    f"PutMedia does not document {error!r}; its errors: "
+                    f"{', '.join(sorted(PUT_MEDIA_ERRORS))}"
+                )
         else:
             if ack_error is not None:
                 raise ValueError("ack_error is for PutMedia only")
@@ -314,6 +352,27 @@ class Faults:
                 self._fire(fault, service, operation, names)
                 return fault
         return None
+
+    def before_put_media(
+        self, stream_name: Optional[str], stream_arn: Optional[str]
+    ) -> Optional[Tuple[str, str]]:
+        """A PutMedia request's fault, asked once per request before the stream is looked
+        up: sleeps a matching fault's ``delay_seconds``, and returns ``(error code,
+        message)`` when it names an ``error`` (answered before any acknowledgement), else
+        None. Blocks for the delay: call it off an event loop."""
+        params = {
+            key: value
+            for key, value in (("StreamName", stream_name), ("StreamARN", stream_arn))
+            if value is not None
+        }
+        fault = self.match(PUT_MEDIA_SERVICE, PUT_MEDIA, params, PUT_MEDIA_ERRORS)
+        if fault is None:
+            return None
+        if fault.delay_seconds:
+            time.sleep(fault.delay_seconds)
+        if fault.error is None:
+            return None
+        return fault.error, fault.message_for(PUT_MEDIA, params)
 
     def ack_error(self, stream_name: str, stream_arn: str) -> Optional[int]:
         """The PutMedia error id for the next fragment of this stream, or None."""

@@ -18,6 +18,7 @@ import inspect
 import os
 import sys
 import threading
+from collections import abc
 from types import MappingProxyType
 from typing import (
     TYPE_CHECKING,
@@ -39,7 +40,7 @@ from typing import (
 
 from kvsmock import _clock, _http, _intercept, _model, _scope
 from kvsmock._quotas import Quotas
-from kvsmock.errors import not_found
+from kvsmock.errors import ServiceError, not_found
 from kvsmock.faults import Faults
 from kvsmock.state import DEFAULT_CHANNEL_LIMIT, DEFAULT_STREAM_LIMIT, Store
 
@@ -54,8 +55,8 @@ DEFAULT_ACCOUNT_ID = "123456789012"
 #: Fake credentials set in the environment while a mock is active.
 FAKE_CREDENTIALS: Mapping[str, str] = MappingProxyType(
     {
-        "AWS_ACCESS_KEY_ID": "AKIAKVSMOCKTESTING00",
-        "AWS_SECRET_ACCESS_KEY": "kvsmock-fake-secret-access-key",
+        "AWS_ACCESS_KEY_ID": _intercept.FAKE_ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": _intercept.FAKE_SECRET_ACCESS_KEY,
     }
 )
 #: Removed from the environment while a mock is active, so that a real session token never
@@ -117,11 +118,52 @@ def _limit(value: Any, option: str) -> int:
 
 
 def _allowed_hosts(value: Union[bool, str, Iterable[str]]) -> Union[bool, Tuple[str, ...]]:
+    """``True`` / ``False``, or the host patterns as a tuple; ``TypeError`` for anything else."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
         return (value,)
-    return tuple(value)
+    try:
+        hosts: Optional[Tuple[Any, ...]] = tuple(value)
+    except TypeError:  # not iterable
+        hosts = None
+    if hosts is None or not all(isinstance(host, str) for host in hosts):
+        raise TypeError(
+            "allow_network must be True, False, a host pattern or a list of host patterns "
+            f"(str), not {value!r}"
+        )
+    return hosts
+
+
+def _flag(value: Any, option: str) -> bool:
+    """``value`` when it is a bool, else ``TypeError`` naming the option."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{option} must be True or False, not {value!r}")
+    return value
+
+
+def _seed(value: Any) -> Optional[int]:
+    """An int or ``None`` (seed from the OS), else ``TypeError``."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise TypeError(f"seed must be an int or None, not {value!r}")
+    return value
+
+
+def _accounts(value: Any) -> Dict[str, str]:
+    """The ``accounts`` map (access key id -> 12-digit account id), checked."""
+    if value is None:
+        return {}
+    if not isinstance(value, abc.Mapping):
+        raise TypeError(
+            "accounts must be a mapping of access key id to account id, such as "
+            f"{{'AKIAEXAMPLE': '111122223333'}}, not {value!r}"
+        )
+    checked: Dict[str, str] = {}
+    for key, account in value.items():
+        if not isinstance(key, str) or not key:
+            raise TypeError(f"accounts keys must be access key ids (non-empty str), not {key!r}")
+        checked[key] = _scope.check_account_id(account, f"accounts[{key!r}]")
+    return checked
 
 
 def _check_payload(payload: Any) -> None:
@@ -173,7 +215,11 @@ class KinesisVideoMock:
     Raises:
         ValueError: an account id that is not 12 digits, a negative or non-finite
             ``transition_seconds``, a negative limit.
-        TypeError: a ``transition_seconds`` or limit that is not a number or int.
+        TypeError: an option of the wrong type (the message names it): a ``seed`` that is
+            not an int or None, ``strict`` / ``require_data_endpoint`` / ``quotas`` that are
+            not bools, ``accounts`` that is not a mapping of str, ``allow_network`` that is
+            not a bool, str or list of str, a ``transition_seconds`` or limit that is not a
+            number or int.
     """
 
     # -- options ---------------------------------------------------------------------------
@@ -193,19 +239,16 @@ class KinesisVideoMock:
         quotas: bool = False,
     ) -> None:
         self.account_id = _scope.check_account_id(account_id, "account_id")
-        self.accounts: Dict[str, str] = {
-            str(key): _scope.check_account_id(value, f"accounts[{key!r}]")
-            for key, value in dict(accounts or {}).items()
-        }
-        self.seed = seed
+        self.accounts: Dict[str, str] = _accounts(accounts)
+        self.seed = _seed(seed)
         self.transition_seconds = _transition_seconds(transition_seconds)
-        self.strict = strict
+        self.strict = _flag(strict, "strict")
         self.allow_network = _allowed_hosts(allow_network)
         self.stream_limit = _limit(stream_limit, "stream_limit")
         self.channel_limit = _limit(channel_limit, "channel_limit")
-        self.require_data_endpoint = require_data_endpoint
+        self.require_data_endpoint = _flag(require_data_endpoint, "require_data_endpoint")
         #: The request counts when ``quotas=True`` (:class:`kvsmock._quotas.Quotas`).
-        self.quotas: Optional[Quotas] = Quotas() if quotas else None
+        self.quotas: Optional[Quotas] = Quotas() if _flag(quotas, "quotas") else None
         self._lock = threading.Lock()
         self._depth = 0
         self.reset()
@@ -257,25 +300,21 @@ class KinesisVideoMock:
             ValueError: an account id that is not 12 digits, a region botocore does not
                 know (with the closest known one), a malformed ARN.
         """
-        if isinstance(account_id, str) and account_id.startswith("arn:"):
-            account, name = _scope.resolve(self.account_id, arn=account_id)
-        else:
-            account, name = _scope.resolve(self.account_id, account_id, region)
+        account, name = _scope.resolve(self.account_id, account_id, region)
         return self.store_for(account, name)
 
     def stores(
         self, region: Optional[str] = None, *, account_id: Optional[str] = None
     ) -> List[Store]:
         """The stores created so far (by requests or :meth:`state`), of ``region`` and
-        ``account_id`` when given; never creates one.
+        ``account_id`` when given; never creates one. ``account_id`` may be the ARN of a
+        stream or channel, as for :meth:`state`: its account and region are used.
 
         Raises:
-            ValueError: an unknown region or a malformed account id.
+            ValueError: an unknown region, a malformed account id or ARN, a region that
+                contradicts the ARN's.
         """
-        if region is not None:
-            _scope.check_region(region)
-        if account_id is not None:
-            _scope.check_account_id(account_id)
+        account_id, region = _scope.selection(account_id, region)
         with self._lock:
             found = list(self._stores.values())
         return [
@@ -322,16 +361,27 @@ class KinesisVideoMock:
         in ``account_id`` / ``region`` (defaults as for :meth:`state`).
 
         Raises:
-            kvsmock.ServiceError: ``ResourceNotFoundException`` for an unknown stream,
-                ``InvalidArgumentException`` for bad arguments.
+            kvsmock.ServiceError: ``ResourceNotFoundException`` (404) for an unknown stream,
+                ``InvalidArgumentException`` (400) for bad arguments (a stream name or ARN
+                breaking the documented length or pattern too), as PutMedia over HTTP answers;
+                the ``error`` of an injected PutMedia fault (``mock.faults``).
             TypeError: a ``Payload`` that is not binary data (the message lists the types).
             ValueError: an unknown region, a malformed account id or ARN.
         """
         from kvsmock import media
+        from kvsmock.media import fragments
 
         _check_payload(Payload)
+        # Where to look is the helper's own argument (ValueError for a malformed one); then
+        # PutMedia's arguments, as on the wire: a bad name is InvalidArgumentException
+        # whether or not that account and region have a store.
+        scope = _scope.resolve(self.account_id, account_id, region, StreamARN)
+        fragments.check_put_media_arguments(StreamName, StreamARN, FragmentTimecodeType)
+        injected = self.faults.before_put_media(StreamName, StreamARN)
+        if injected is not None:
+            raise ServiceError(*injected)
         return media.put_media(
-            self._existing_store(account_id, region, StreamARN),
+            self._existing_store(*scope, None),
             stream_name=StreamName,
             stream_arn=StreamARN,
             payload=Payload,

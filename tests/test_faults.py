@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from typing import Any, Iterator
+from urllib.parse import urljoin
 
 import boto3
 import pytest
 import requests
+import urllib3
 from botocore.exceptions import ClientError, ResponseStreamingError
 from freezegun import freeze_time
 from media_support import H264, REGION, create_stream, data_client
 
-from kvsmock import KinesisVideoMock, mock_kinesisvideo
+from kvsmock import KinesisVideoMock, ServiceError, mock_kinesisvideo
 
 UTC = dt.timezone.utc
 START = dt.datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -206,4 +209,114 @@ def test_hls_segment_body_drops_after_n_bytes(mock: KinesisVideoMock) -> None:
         for piece in cut.iter_content(100):
             received += piece
     assert received == whole.content[:500]
+    assert requests.get(segment, timeout=5).content == whole.content
+
+
+# -- PutMedia: errors before any acknowledgement, delays, ERROR acks -------------------------
+
+
+def _put_over_http(stream: str = "cam") -> requests.Response:
+    url = control().get_data_endpoint(StreamName=stream, APIName="PUT_MEDIA")["DataEndpoint"]
+    headers = {
+        "x-amzn-stream-name": stream,
+        "x-amzn-fragment-timecode-type": "RELATIVE",
+        "x-amzn-producer-start-timestamp": f"{START.timestamp():.3f}",
+    }
+    return requests.post(url + "/putMedia", data=H264.data, headers=headers, timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        ("ClientLimitExceededException", 400),
+        ("ConnectionLimitExceededException", 400),
+        ("NotAuthorizedException", 401),
+        ("ResourceNotFoundException", 404),
+    ],
+)
+def test_put_media_error_before_any_ack(mock: KinesisVideoMock, error: str, status: int) -> None:
+    mock.faults.add("PutMedia", error=error, stream="cam", times=2)
+    with pytest.raises(ServiceError) as caught:
+        mock.put_media(StreamName="cam", Payload=H264.data)
+    assert caught.value.code == error
+    reply = _put_over_http()
+    assert reply.status_code == status
+    assert reply.headers["x-amzn-ErrorType"].startswith(error)
+    assert reply.json()["__type"] == error
+    assert stored() == 0  # a failed PutMedia stores nothing
+    assert [c["error"] for c in mock.faults.calls] == [error, error]
+    assert [a["EventType"] for a in mock.put_media(StreamName="cam", Payload=H264.data)].count(
+        "PERSISTED"
+    ) == 3
+
+
+def test_put_media_throttle_message_names_the_stream(mock: KinesisVideoMock) -> None:
+    mock.faults.add("PutMedia", error="ClientLimitExceededException", times=1)
+    with pytest.raises(ServiceError) as caught:
+        mock.put_media(StreamName="cam", Payload=H264.data)
+    assert caught.value.message == (
+        "Limit exceeded on number of requests for PutMedia API for resource 'cam'"
+    )
+
+
+def test_put_media_fault_fields_are_checked(mock: KinesisVideoMock) -> None:
+    with pytest.raises(ValueError, match="PutMedia does not document 'AccessDeniedException'"):
+        mock.faults.add("PutMedia", error="AccessDeniedException")
+    with pytest.raises(ValueError, match="not disconnect_after_bytes"):
+        mock.faults.add("PutMedia", disconnect_after_bytes=10)
+    with pytest.raises(ValueError, match="as a fault of their own"):
+        mock.faults.add("PutMedia", ack_error=4000, error="ClientLimitExceededException")
+    with pytest.raises(ValueError, match="PutMedia is an operation of kinesis-video-media"):
+        mock.faults.add("PutMedia", error="ClientLimitExceededException", service="kinesisvideo")
+
+
+def test_put_media_delay_seconds_waits_in_process_and_over_http() -> None:
+    with mock_kinesisvideo() as m:  # real time: sleeping is real time
+        create_stream()
+        m.faults.add("PutMedia", delay_seconds=0.2, times=2)
+        for put in (lambda: m.put_media(StreamName="cam", Payload=H264.data), _put_over_http):
+            began = time.perf_counter()
+            put()
+            assert time.perf_counter() - began >= 0.2
+        began = time.perf_counter()
+        m.put_media(StreamName="cam", Payload=H264.data)
+        assert time.perf_counter() - began < 0.2
+
+
+def _dash_segment(mock: KinesisVideoMock) -> str:
+    mock.put_media(StreamName="cam", Payload=H264.data, ProducerStartTimestamp=START)
+    archived = data_client("kinesis-video-archived-media", api="GET_DASH_STREAMING_SESSION_URL")
+    url: str = archived.get_dash_streaming_session_url(
+        StreamName="cam",
+        PlaybackMode="ON_DEMAND",
+        DASHFragmentSelector={
+            "FragmentSelectorType": "PRODUCER_TIMESTAMP",
+            "TimestampRange": {
+                "StartTimestamp": START - dt.timedelta(seconds=1),
+                "EndTimestamp": START + dt.timedelta(seconds=30),
+            },
+        },
+    )["DASHStreamingSessionURL"]
+    manifest = requests.get(url, timeout=5).text
+    media = re.search(r'media="([^"]+)"', manifest)
+    assert media is not None, manifest
+    template = media.group(1).replace("&amp;", "&")
+    return urljoin(url, template.replace("$Number$", "0").replace("$Number%09d$", "0"))
+
+
+def test_dash_segment_body_drops_after_n_bytes(mock: KinesisVideoMock) -> None:
+    segment = _dash_segment(mock)
+    whole = requests.get(segment, timeout=5)
+    assert whole.status_code == 200 and len(whole.content) > 300, whole.text[:200]
+    mock.faults.add("GetDASHStreamingSessionURL", disconnect_after_bytes=300, times=3)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        requests.get(segment, timeout=5)  # .content read whole: the drop surfaces at once
+    # Read raw, as a player reading the socket does: urllib3's ProtocolError, after exactly
+    # the bytes that arrived.
+    raw = requests.get(segment, timeout=5, stream=True).raw
+    assert raw.read(200) + raw.read(200) == whole.content[:300]
+    with pytest.raises(urllib3.exceptions.ProtocolError):
+        raw.read(200)
+    with pytest.raises(urllib3.exceptions.ProtocolError):
+        requests.get(segment, timeout=5, stream=True).raw.read()
     assert requests.get(segment, timeout=5).content == whole.content

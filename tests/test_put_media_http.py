@@ -416,10 +416,12 @@ def test_unknown_and_deleted_endpoints_are_not_sent(fake_adapter: FakeAdapter) -
         # Hosts of KVS that are no stream's endpoint (or not over https) are answered 404
         # UnknownOperationException, never sent (issue 17, item 5).
         assert put(other, H264.data).status_code == 404
+        assert put(other, H264.data).json()["__type"] == "ResourceNotFoundException"
         assert put(url.replace("https://", "http://"), H264.data).status_code == 404
         assert put(url, H264.data).status_code == 200
         boto3.client("kinesisvideo", region_name=REGION).delete_stream(StreamARN=arn)
-        assert put(url, H264.data).status_code == 404
+        gone = put(url, H264.data)  # a deleted stream's endpoint: PutMedia's own 404
+        assert (gone.status_code, gone.json()["__type"]) == (404, "ResourceNotFoundException")
         assert fake_adapter.urls == []
 
 

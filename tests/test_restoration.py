@@ -4,7 +4,7 @@ was, whatever order moto and kvsmock were started and stopped in."""
 from __future__ import annotations
 
 import os
-from typing import Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
@@ -37,3 +37,51 @@ def test_moto_and_kvsmock_in_either_stop_order(
         kvs.stop()
         aws.stop()
     assert credentials() == before
+
+
+def _process_state() -> Tuple[Dict[str, Optional[str]], List[Any], Any]:
+    import boto3
+    import botocore.handlers
+
+    return credentials(), list(botocore.handlers.BUILTIN_HANDLERS), boto3.DEFAULT_SESSION
+
+
+@pytest.mark.parametrize(
+    ("started_first", "stopped_first"),
+    [
+        ("moto", "moto"),
+        ("moto", "kvsmock"),
+        ("kvsmock", "kvsmock"),
+        ("kvsmock", "moto"),
+    ],
+)
+def test_moto_and_kvsmock_in_any_order_leave_the_process_as_it_was(
+    monkeypatch: pytest.MonkeyPatch, started_first: str, stopped_first: str
+) -> None:
+    import boto3
+
+    if (started_first, stopped_first) == ("kvsmock", "kvsmock"):
+        pytest.xfail(
+            "moto started inside kvsmock saves kvsmock's fake keys and puts them back when it "
+            "stops after kvsmock (docs/reliability.md, 'Restoration')"
+        )
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUSERSOWNKEY00001")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "users-own-secret")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "users-own-token")
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+    boto3.setup_default_session(region_name="us-east-1")
+    before = _process_state()
+    mocks = {"moto": moto.mock_aws(), "kvsmock": mock_kinesisvideo()}
+    started_second = "kvsmock" if started_first == "moto" else "moto"
+    mocks[started_first].start()
+    mocks[started_second].start()
+    client = boto3.client("kinesisvideo", region_name="us-east-1")
+    client.create_stream(StreamName="cam")  # kvsmock answers, whichever is inner
+    assert [s.name for s in mocks["kvsmock"].state().streams] == ["cam"]  # type: ignore[attr-defined]
+    stopped_second = started_second if stopped_first == started_first else started_first
+    mocks[stopped_first].stop()
+    mocks[stopped_second].stop()
+    after = _process_state()
+    assert after[0] == before[0]
+    assert after[1] == before[1]
+    assert after[2] is before[2]

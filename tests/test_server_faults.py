@@ -3,12 +3,14 @@ as JSON (issue 17), answered by the same pipeline as in-process."""
 
 from __future__ import annotations
 
+import json
 from typing import Iterator
 
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from server_support import client
+from media_support import H264
+from server_support import client, data_endpoint, put_media, put_media_headers
 
 from kvsmock.server import ThreadedServer
 
@@ -90,3 +92,33 @@ def test_bad_fault_fields_get_400_and_the_server_keeps_serving(
     assert message in answer.json()["message"]
     assert requests.get(url, timeout=10).json()["Faults"] == []
     assert client("kinesisvideo", server.endpoint_url).list_streams()["StreamInfoList"] == []
+
+
+def test_put_media_faults_over_http(server: ThreadedServer) -> None:
+    kv = client("kinesisvideo", server.endpoint_url)
+    kv.create_stream(StreamName="cam", DataRetentionInHours=1)
+    url = f"{server.endpoint_url}/_kvsmock/faults"
+    fields = {"operation": "PutMedia", "error": "ClientLimitExceededException", "times": 1}
+    assert requests.post(url, json=fields, timeout=10).status_code == 201
+    endpoint = data_endpoint(server.endpoint_url, "cam", "PUT_MEDIA")
+    refused = requests.post(
+        endpoint + "/putMedia", data=H264.data, headers=put_media_headers("cam"), timeout=60
+    )
+    assert refused.status_code == 400
+    assert refused.json()["__type"] == "ClientLimitExceededException"
+    assert refused.json()["Message"] == (
+        "Limit exceeded on number of requests for PutMedia API for resource 'cam'"
+    )
+    fields = {"operation": "PutMedia", "ack_error": 4000, "times": 1}
+    assert requests.post(url, json=fields, timeout=10).status_code == 201
+    lines = put_media(server.endpoint_url, "cam", H264.data)
+    last = json.loads(lines[-1])
+    assert (last["EventType"], last["ErrorId"]) == ("ERROR", 4000)
+    calls = requests.get(url, timeout=10).json()["Calls"]
+    assert [(c["error"], c["ack_error"]) for c in calls] == [
+        ("ClientLimitExceededException", None),
+        (None, 4000),
+    ]
+    assert (
+        sum('"PERSISTED"' in line for line in put_media(server.endpoint_url, "cam", H264.data)) == 3
+    )

@@ -461,6 +461,74 @@ def _to_datetime(value: Any, what: str) -> _dt.datetime:
     )
 
 
+#: PutMedia's stream headers: (member, longest, pattern), from API_dataplane_PutMedia.html
+#: ("Request Parameters").
+STREAM_NAME_RULE = ("streamName", 256, r"[a-zA-Z0-9_.-]+")
+STREAM_ARN_RULE = (
+    "streamARN",
+    1024,
+    r"arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+",
+)
+
+
+def constraint_problem(value: Optional[str], path: str, constraint: str) -> str:
+    """One problem of an ``InvalidArgumentException`` message, AWS style."""
+    shown = "null" if value is None else f"'{value}'"
+    return f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}"
+
+
+def stream_problems(stream_name: Optional[str], stream_arn: Optional[str]) -> List[str]:
+    """What breaks the documented length and pattern of PutMedia's stream name and ARN
+    (the same rule in-process, through ``requests`` and in ``kvsmock serve``)."""
+    import re
+
+    problems: List[str] = []
+    for value, (path, longest, pattern) in (
+        (stream_name, STREAM_NAME_RULE),
+        (stream_arn, STREAM_ARN_RULE),
+    ):
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            problems.append(constraint_problem(str(value), path, "Member must be a string"))
+        elif not 1 <= len(value) <= longest:
+            bound = (
+                "greater than or equal to 1" if not value else f"less than or equal to {longest}"
+            )
+            problems.append(constraint_problem(value, path, f"Member must have length {bound}"))
+        elif re.fullmatch(pattern, value) is None:
+            problems.append(
+                constraint_problem(
+                    value, path, f"Member must satisfy regular expression pattern: {pattern}"
+                )
+            )
+    return problems
+
+
+def check_put_media_arguments(
+    stream_name: Optional[str], stream_arn: Optional[str], fragment_timecode_type: str
+) -> None:
+    """``InvalidArgumentException`` for PutMedia arguments the service refuses before any
+    acknowledgement: not exactly one of name and ARN, a name or ARN breaking its documented
+    constraints, an unknown timecode type."""
+    if (stream_name is None) == (stream_arn is None):
+        raise invalid_argument("You must specify either streamName or streamARN, but not both.")
+    problems = stream_problems(stream_name, stream_arn)
+    if fragment_timecode_type not in ("ABSOLUTE", "RELATIVE"):
+        problems.append(
+            constraint_problem(
+                str(fragment_timecode_type),
+                "fragmentTimecodeType",
+                "Member must satisfy enum value set: [ABSOLUTE, RELATIVE]",
+            )
+        )
+    if problems:
+        noun = "error" if len(problems) == 1 else "errors"
+        raise invalid_argument(
+            f"{len(problems)} validation {noun} detected: " + "; ".join(problems)
+        )
+
+
 def put_media(
     store: Store,
     *,
@@ -485,19 +553,14 @@ def put_media(
             stored (the mock's :meth:`kvsmock.faults.Faults.ack_error`).
 
     Raises:
-        ServiceError: ``InvalidArgumentException`` without exactly one of name and ARN, or
-            with a bad timecode type or timestamp; ``ResourceNotFoundException`` when no such
-            stream exists (the HTTP API answers 404 before any acknowledgement).
+        ServiceError: ``InvalidArgumentException`` without exactly one of name and ARN, with
+            a name or ARN breaking its documented length or pattern, or with a bad timecode
+            type or timestamp (:func:`check_put_media_arguments`);
+            ``ResourceNotFoundException`` when no such stream exists (the HTTP API answers
+            404 before any acknowledgement).
         TypeError: the payload is not binary data.
     """
-    if (stream_name is None) == (stream_arn is None):
-        raise invalid_argument("You must specify either streamName or streamARN, but not both.")
-    if fragment_timecode_type not in ("ABSOLUTE", "RELATIVE"):
-        raise invalid_argument(
-            f"1 validation error detected: Value '{fragment_timecode_type}' at "
-            "'fragmentTimecodeType' failed to satisfy constraint: Member must satisfy enum "
-            "value set: [ABSOLUTE, RELATIVE]"
-        )
+    check_put_media_arguments(stream_name, stream_arn, fragment_timecode_type)
     with store.lock:
         stream = store.find_stream(stream_name, stream_arn, now=_clock.now())
     start = _clock.now()

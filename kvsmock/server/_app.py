@@ -190,6 +190,12 @@ class _Server:
         checked = _http.put_media_headers(request.headers, request_id)
         if isinstance(checked, _protocol.HttpReply):
             return _send(checked)
+        injected = await self.run(
+            mock.faults.before_put_media, checked.stream_name, checked.stream_arn
+        )
+        if injected is not None:
+            code, message = injected
+            return _send(_protocol.error_reply(_http.ERROR_SERVICE, code, message, request_id))
         account_id, region = _dispatch.identity(request.headers, mock)
         store = mock.store_for(account_id, target.region or region)
         try:
@@ -207,6 +213,7 @@ class _Server:
                     payload=payload,
                     fragment_timecode_type=checked.fragment_timecode_type,
                     producer_start_timestamp=checked.producer_start_timestamp,
+                    ack_fault=mock.faults.ack_error,
                 )
             except ServiceError:  # the stream went away during the upload: as ingestion
                 return [  # answers a stream that is no longer active
