@@ -328,3 +328,34 @@ def test_a_stream_deleted_during_an_upload_ends_it_with_stream_not_active(url: s
             "ErrorCode": "STREAM_NOT_ACTIVE",
         }
     ]
+
+
+def test_serve_camera_feeds_a_stream_live() -> None:
+    """``kvsmock serve --camera cam``: the stream exists at startup and its fragments appear
+    as time passes (ListFragments, GetMedia NOW through the server); a reset brings it back."""
+    with serve("--camera", "cam", "--camera-fragment-seconds", "0.2") as s:
+        kvs = client("kinesisvideo", s.url)
+        info = kvs.describe_stream(StreamName="cam")["StreamInfo"]
+        assert info["Status"] == "ACTIVE"
+        assert info["DataRetentionInHours"] == 1
+        endpoint = data_endpoint(s.url, "cam", "LIST_FRAGMENTS")
+        archived = client("kinesis-video-archived-media", endpoint)
+
+        def count() -> int:
+            now = time.time()
+            selector = {
+                "FragmentSelectorType": "SERVER_TIMESTAMP",
+                "TimestampRange": {"StartTimestamp": now - 600, "EndTimestamp": now + 600},
+            }
+            found = archived.list_fragments(StreamName="cam", FragmentSelector=selector)
+            return len(found["Fragments"])
+
+        wait_for(lambda: count() >= 2)
+        first = count()
+        wait_for(lambda: count() >= first + 2)
+        media = client("kinesis-video-media", data_endpoint(s.url, "cam", "GET_MEDIA"))
+        reply = media.get_media(StreamName="cam", StartSelector={"StartSelectorType": "NOW"})
+        assert reply["Payload"].read(4) == b"\x1a\x45\xdf\xa3"  # Matroska, live
+        reply["Payload"].close()
+        requests.post(s.url + "/_kvsmock/reset", timeout=10).raise_for_status()
+        wait_for(lambda: count() >= 1)

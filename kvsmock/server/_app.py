@@ -98,8 +98,10 @@ class _Server:
         pool: ThreadPoolExecutor,
         idle_seconds: float,
         relay: SignalingRelay,
+        on_reset: Optional[Callable[[], object]] = None,
     ) -> None:
         self.mock = mock
+        self.on_reset = on_reset
         self.pool = pool
         self.idle_seconds = idle_seconds
         self.relay = relay
@@ -389,6 +391,8 @@ class _Server:
             return await self._faults(request, path)
         if path == "/_kvsmock/reset" and request.method == "POST":
             await self.run(self.mock.reset)
+            if self.on_reset is not None:  # the cameras of `kvsmock serve --camera` again
+                await self.run(self.on_reset)
             await self.relay.close_all()  # their channels are gone
             return web.json_response({"reset": True})
         return web.json_response({"message": f"No such kvsmock control path: {path}"}, status=404)
@@ -510,11 +514,13 @@ def make_app(
     *,
     get_media_idle_seconds: float = DEFAULT_GET_MEDIA_IDLE_SECONDS,
     signaling: Optional[SignalingLimits] = None,
+    on_reset: Optional[Callable[[], object]] = None,
 ) -> web.Application:
-    """The aiohttp application serving ``mock`` (its handlers run the pipeline in ``pool``)."""
+    """The aiohttp application serving ``mock`` (its handlers run the pipeline in ``pool``;
+    ``on_reset`` runs after ``POST /_kvsmock/reset``)."""
     relay = SignalingRelay(signaling or SignalingLimits())
     mock.relay = relay
-    server = _Server(mock, pool, get_media_idle_seconds, relay)
+    server = _Server(mock, pool, get_media_idle_seconds, relay, on_reset)
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[MOCK_KEY] = mock
     app.router.add_route("*", "/{tail:.*}", server.handle)

@@ -11,10 +11,11 @@ import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from aiohttp import web
 
+from kvsmock._dispatch import DEFAULT_REGION
 from kvsmock.mock import DEFAULT_ACCOUNT_ID
 from kvsmock.server._app import DEFAULT_GET_MEDIA_IDLE_SECONDS, ServedMock, make_app
 from kvsmock.server._signaling import SignalingLimits
@@ -24,6 +25,23 @@ DEFAULT_PORT = 4567
 DEFAULT_HOST = "127.0.0.1"
 #: Seconds open connections get to finish when the server stops.
 _SHUTDOWN_SECONDS = 2.0
+
+
+@dataclasses.dataclass(frozen=True)
+class CameraOptions:
+    """The simulated cameras of ``kvsmock serve --camera`` (:mod:`kvsmock.media.camera`)."""
+
+    fps: int = 10
+    width: int = 320
+    height: int = 240
+    #: One fragment (one GOP) every this many seconds (more than 0, at most 10).
+    fragment_seconds: float = 2.0
+    codec: str = "h264"
+    audio: bool = False
+    #: The region of the cameras' streams (in the server's default account).
+    region: str = DEFAULT_REGION
+    #: Retention of a stream the camera creates (hours; > 0 so ListFragments sees them).
+    retention_hours: int = 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +61,45 @@ class ServerOptions:
     workers: int = 16
     #: Signaling WebSocket quotas (idle time, connection life, viewers, payload size).
     signaling: SignalingLimits = dataclasses.field(default_factory=SignalingLimits)
+    #: Names of streams fed by a simulated camera (created when missing; again after a reset).
+    cameras: Tuple[str, ...] = ()
+    camera: CameraOptions = dataclasses.field(default_factory=CameraOptions)
+
+
+def attach_cameras(mock: ServedMock, options: ServerOptions) -> List[Any]:
+    """Create each ``options.cameras`` stream when missing (in the default account and
+    ``options.camera.region``) and attach a simulated camera to it; returns the cameras.
+
+    Raises:
+        ValueError: a bad camera size, rate, codec or fragment length.
+        kvsmock.media.archive.MediaExtraMissing: PyAV is not installed.
+    """
+    from kvsmock import _clock
+    from kvsmock.errors import ServiceError
+    from kvsmock.media import camera
+
+    found: List[Any] = []
+    settings = options.camera
+    for name in options.cameras:
+        store = mock.store_for(options.account_id, settings.region)
+        with store.lock:
+            try:
+                store.find_stream(name, None, now=_clock.now())
+            except ServiceError:
+                store.create_stream(name, data_retention_in_hours=settings.retention_hours)
+        found.append(
+            camera.attach(
+                store,
+                stream_name=name,
+                fps=settings.fps,
+                width=settings.width,
+                height=settings.height,
+                fragment_seconds=settings.fragment_seconds,
+                audio=settings.audio,
+                codec=settings.codec,
+            )
+        )
+    return found
 
 
 @dataclasses.dataclass
@@ -91,12 +148,14 @@ async def start(options: ServerOptions) -> Running:
         transition_seconds=options.transition_seconds,
         require_data_endpoint=options.require_data_endpoint,
     )
+    attach_cameras(mock, options)  # before listening: a bad option fails at once
     pool = ThreadPoolExecutor(options.workers, thread_name_prefix="kvsmock-server")
     app = make_app(
         mock,
         pool,
         get_media_idle_seconds=options.get_media_idle_seconds,
         signaling=options.signaling,
+        on_reset=(lambda: attach_cameras(mock, options)) if options.cameras else None,
     )
     context: Optional[ssl.SSLContext] = None
     ca_file = tls_dir = None
