@@ -311,6 +311,39 @@ class FragmentLog:
         return self.stored(now, retention_hours, archived=archived).fragments
 
 
+class Upload:
+    """What one PutMedia connection carries from one ingested payload to the next (the server
+    ingests an upload's clusters as they complete, one :func:`put_media` call each time).
+
+    Attributes:
+        previous_ms: the ``FragmentTimecode`` of the last fragment stored; a lower one is
+            error 4004 (FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS), across payloads too.
+        reserved: ``(FragmentTimecode, fragment number)`` of clusters whose ``BUFFERING``
+            ack went out before they were complete, in arrival order; ingestion stores such
+            a cluster under that number (see :meth:`reserve`).
+    """
+
+    def __init__(self) -> None:
+        self.previous_ms: Optional[int] = None
+        self.reserved: List[Tuple[int, int]] = []
+
+    def reserve(self, store: Store, timecode_ms: int) -> int:
+        """A fragment number for a cluster that has started arriving (its BUFFERING ack)."""
+        with store.lock:
+            number = media_state(store).next_number(store.rng)
+        self.reserved.append((timecode_ms, number))
+        return number
+
+    def take(self, timecode_ms: int) -> Optional[int]:
+        """The number reserved for the cluster at ``timecode_ms`` (dropping reservations of
+        clusters before it that never came), or None."""
+        for i, (reserved_ms, number) in enumerate(self.reserved):
+            if reserved_ms == timecode_ms:
+                del self.reserved[: i + 1]
+                return number
+        return None
+
+
 class MediaState:
     """Media state of one store: a fragment log per stream ARN and the fragment numbers."""
 
@@ -478,6 +511,7 @@ def put_media(
     fragment_timecode_type: str = "RELATIVE",
     producer_start_timestamp: Any = None,
     ack_fault: Optional[Callable[[str, str], Optional[int]]] = None,
+    upload: Optional[Upload] = None,
 ) -> List[Dict[str, Any]]:
     """Ingest a Matroska payload as PutMedia does and return its acknowledgements.
 
@@ -516,7 +550,7 @@ def put_media(
 
     parsed = _mkv.parse(data)
     with store.lock:
-        return _ingest(store, stream, parsed, fragment_timecode_type, start, ack_fault)
+        return _ingest(store, stream, parsed, fragment_timecode_type, start, ack_fault, upload)
 
 
 def _ingest(
@@ -526,6 +560,7 @@ def _ingest(
     timecode_type: str,
     start: _dt.datetime,
     ack_fault: Optional[Callable[[str, str], Optional[int]]] = None,
+    upload: Optional[Upload] = None,
 ) -> List[Dict[str, Any]]:
     from kvsmock.media import _mkv
 
@@ -537,15 +572,21 @@ def _ingest(
     acks: List[Dict[str, Any]] = []
     if header is not None and len(header.tracks) > MAX_TRACKS:
         return [_ack("ERROR", -1, "", 4012)]
-    previous_ms: Optional[int] = None
+    previous_ms = upload.previous_ms if upload is not None else None
     for cluster in parsed.clusters:
         assert header is not None  # clusters only follow a header
         now = _clock.now()
         timecode_ms = cluster.timecode * header.timecode_scale // 1_000_000
-        number = state.next_number(store.rng)
+        number = upload.take(timecode_ms) if upload is not None else None
+        if number is not None and log.fragments and number < log.fragments[-1].number_value:
+            number = None  # another producer stored a fragment meanwhile: numbers stay ordered
+        reserved = number is not None
+        if number is None:
+            number = state.next_number(store.rng)
         acks.append(_ack("BUFFERING", timecode_ms, str(number)))
         if not _usable(store, stream, now):
-            state.give_back(number)
+            if not reserved:
+                state.give_back(number)
             acks.append(_ack("ERROR", timecode_ms, str(number), 4008))
             return acks
         length_ms = _length_ms(cluster, header)
@@ -558,7 +599,8 @@ def _ingest(
         if error is None and ack_fault is not None:
             error = ack_fault(stream.name, stream.arn)
         if error is not None or producer is None:
-            state.give_back(number)
+            if not reserved:
+                state.give_back(number)
             acks.append(_ack("ERROR", timecode_ms, str(number), error or 4007))
             return acks
         persisted = stream.data_retention_in_hours > 0
@@ -579,6 +621,8 @@ def _ingest(
             )
         )
         previous_ms = timecode_ms
+        if upload is not None:
+            upload.previous_ms = timecode_ms
         acks.append(_ack("RECEIVED", timecode_ms, str(number)))
         if persisted:
             acks.append(_ack("PERSISTED", timecode_ms, str(number)))

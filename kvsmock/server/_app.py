@@ -30,7 +30,7 @@ import asyncio
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set, Tuple, TypeVar
 
 from aiohttp import web
 
@@ -199,6 +199,9 @@ class _Server:
         except ServiceError as e:
             return _send(_protocol.error_reply(_http.ERROR_SERVICE, e.code, e.message, request_id))
         from kvsmock import media
+        from kvsmock.media.fragments import Upload
+
+        upload = Upload()  # the timecode order and early BUFFERING numbers, across payloads
 
         def ingest(payload: bytes) -> List[Dict[str, Any]]:
             try:
@@ -209,6 +212,7 @@ class _Server:
                     payload=payload,
                     fragment_timecode_type=checked.fragment_timecode_type,
                     producer_start_timestamp=checked.producer_start_timestamp,
+                    upload=upload,
                 )
             except ServiceError:  # the stream went away during the upload: as ingestion
                 return [  # answers a stream that is no longer active
@@ -226,19 +230,24 @@ class _Server:
         response.enable_chunked_encoding()
         await response.prepare(request)
         cutter = FragmentCutter()
+        early: Set[str] = set()  # numbers of the BUFFERING acks sent before ingestion
         ended = False
         try:
             async for chunk in request.content.iter_any():
-                if not cutter.add(chunk):  # cheap: no cluster can have completed
-                    continue
-                payload = await self.run(cutter.cut)
-                if payload is not None and await self._ack(response, ingest, payload):
-                    ended = True
-                    break
+                if cutter.add(chunk):  # a cluster may have completed
+                    payload = await self.run(cutter.cut)
+                    if payload is not None and await self._ack(response, ingest, payload, early):
+                        ended = True
+                        break
+                timecode = cutter.started()
+                if timecode is not None:  # a cluster started arriving: BUFFERING now
+                    number = str(upload.reserve(store, timecode))
+                    early.add(number)
+                    await response.write(ack_lines([_buffering(timecode, number)]))
             if not ended:
                 payload = cutter.finish()
                 if payload is not None:
-                    await self._ack(response, ingest, payload)
+                    await self._ack(response, ingest, payload, early)
         except (ConnectionError, asyncio.IncompleteReadError, web.HTTPException) as e:
             # An upload cut off: every fragment acknowledged so far stays stored.
             log.info("PutMedia upload ended early after %d bytes: %s", cutter.received, e)
@@ -254,9 +263,15 @@ class _Server:
         response: web.StreamResponse,
         ingest: Callable[[bytes], List[Dict[str, Any]]],
         payload: bytes,
+        early: Set[str],
     ) -> bool:
-        """Ingest one payload and stream its acks; True when an ERROR ends the upload."""
-        acks = await self.run(ingest, payload)
+        """Ingest one payload and stream its acks (but the BUFFERING acks already sent);
+        True when an ERROR ends the upload."""
+        acks = [
+            ack
+            for ack in await self.run(ingest, payload)
+            if ack["EventType"] != "BUFFERING" or ack["FragmentNumber"] not in early
+        ]
         if acks:
             await response.write(ack_lines(acks))
         return any(ack.get("EventType") == "ERROR" for ack in acks)
@@ -429,6 +444,11 @@ class _Server:
         return web.json_response(
             {"message": f"{request.method} is not allowed on {path}"}, status=405
         )
+
+
+def _buffering(timecode_ms: int, number: str) -> Dict[str, Any]:
+    """The BUFFERING ack of a cluster that started arriving (as ingestion writes it)."""
+    return {"EventType": "BUFFERING", "FragmentTimecode": timecode_ms, "FragmentNumber": number}
 
 
 def _is_signaling(request: web.Request, target: _routes.Target) -> bool:

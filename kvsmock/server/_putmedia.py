@@ -15,7 +15,7 @@ as on the service, which cannot know either.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from kvsmock.media import _mkv
 
@@ -23,6 +23,43 @@ from kvsmock.media import _mkv
 _CLUSTER_ID = b"\x1f\x43\xb6\x75"
 #: How many of a cluster's first bytes locate it in the buffer.
 _PROBE = 64
+#: Elements that may come before a cluster's Timecode: CRC-32 and Void (EBML IDs).
+_SKIPPED = (0xBF, 0xEC)
+_TIMECODE_ID = 0xE7
+
+
+def _vint(data: bytearray, at: int) -> Optional[Tuple[int, int]]:
+    """``(length, value)`` of the EBML variable-size integer at ``at``, if it has arrived
+    (the all-ones "unknown" value is returned as -1)."""
+    if at >= len(data) or data[at] == 0:
+        return None
+    length = 9 - data[at].bit_length()
+    if at + length > len(data):
+        return None
+    value = int.from_bytes(data[at : at + length], "big") & ((1 << (7 * length)) - 1)
+    return length, (-1 if value == (1 << (7 * length)) - 1 else value)
+
+
+def _cluster_timecode(data: bytearray, start: int) -> Optional[int]:
+    """The Timecode (TimecodeScale units) of the cluster at ``start`` once it has arrived;
+    None before, or when the cluster does not start with one (after CRC-32 / Void)."""
+    size = _vint(data, start + len(_CLUSTER_ID))
+    if data[start : start + len(_CLUSTER_ID)] != _CLUSTER_ID or size is None:
+        return None
+    at = start + len(_CLUSTER_ID) + size[0]
+    while at < len(data):
+        element = data[at]
+        child = _vint(data, at + 1)  # the IDs read here are one byte long
+        if child is None or child[1] < 0:
+            return None
+        payload = at + 1 + child[0]
+        if element in _SKIPPED:
+            at = payload + child[1]
+            continue
+        if element != _TIMECODE_ID or child[1] > 8 or payload + child[1] > len(data):
+            return None
+        return int.from_bytes(data[payload : payload + child[1]], "big")
+    return None
 
 
 def _declared_end(data: bytes, start: int) -> Optional[int]:
@@ -59,6 +96,12 @@ class FragmentCutter:
         #: The producer's header as :func:`kvsmock.media._mkv.chunk` writes it (an
         #: unknown-size segment), once read: ``_data`` starts with it after the first cut.
         self._header: Optional[bytes] = None
+        #: ``_data[p]`` is byte ``p + _offset`` of the body.
+        self._offset = 0
+        #: Where in the body the last cluster whose start :meth:`started` reported begins.
+        self._announced = -1
+        #: The producer's TimecodeScale (ns), once its header was read.
+        self._scale: Optional[int] = None
 
     def feed(self, chunk: bytes) -> Optional[bytes]:
         """Add bytes; returns a payload of the clusters now complete (header first), or None."""
@@ -78,6 +121,23 @@ class FragmentCutter:
         if self._cluster_at >= 0 and self._cluster_end is None:
             self._cluster_end = self._end_of(self._cluster_at)  # its size may have arrived
         return self._cluster_end is not None and len(self._data) >= self._cluster_end
+
+    def started(self) -> Optional[int]:
+        """The FragmentTimecode (ms) of the cluster now arriving, once its Timecode element
+        is in and the first time only (its BUFFERING ack); else None."""
+        at = self._cluster_at
+        if at < 0 or at + self._offset == self._announced:
+            return None
+        timecode = _cluster_timecode(self._data, at)
+        if timecode is None:
+            return None
+        if self._scale is None:  # the first cluster: its header is all that came before
+            header = _mkv.parse(bytes(self._data[:at])).header
+            if header is None:
+                return None
+            self._scale = header.timecode_scale
+        self._announced = at + self._offset
+        return timecode * self._scale // 1_000_000
 
     def _end_of(self, start: int) -> Optional[int]:
         declared = _declared_end(bytes(self._data[start : start + 12]), 0)
@@ -100,6 +160,7 @@ class FragmentCutter:
             # Not Matroska (or not in order): ingestion reports it with an ERROR ack after
             # the clusters before it; nothing more is read.
             self._data = bytearray()
+            self._offset = self.received
             self._cluster_at, self._cluster_end = -1, None
             return data
         clusters = parsed.clusters
@@ -121,6 +182,7 @@ class FragmentCutter:
         # What remains follows the producer's header again (an unknown-size segment), so the
         # next payload is a whole Matroska document too.
         self._header = _mkv.chunk(parsed.header, b"", ())
+        self._scale = parsed.header.timecode_scale
         self._restart(data[end:])
         return data[:end]
 
@@ -129,6 +191,7 @@ class FragmentCutter:
         assert self._header is not None
         self._data = bytearray(self._header)
         self._data += remainder
+        self._offset = self.received - len(remainder) - len(self._header)
         self._cluster_at = self._data.rfind(_CLUSTER_ID, len(self._header))
         self._cluster_end = self._end_of(self._cluster_at) if self._cluster_at >= 0 else None
 
