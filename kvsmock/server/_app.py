@@ -115,8 +115,10 @@ class _Server:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         try:
             return await self._route(request)
+        except web.HTTPRequestEntityTooLarge as e:  # an API body over client_max_size
+            return _send(_too_large(e.text or "", self.mock.new_request_id()))
         except web.HTTPException:
-            raise  # aiohttp's own documented replies (413 for an oversized body)
+            raise  # aiohttp's own documented replies
         except (ConnectionError, asyncio.CancelledError):
             raise
         except Exception:  # a kvsmock fault: say so, keep serving
@@ -521,6 +523,14 @@ def _headers(headers: Mapping[str, str]) -> Dict[str, str]:
 def _send(reply: _protocol.HttpReply) -> web.Response:
     body = reply.body if isinstance(reply.body, (bytes, bytearray)) else b"".join(reply.body)
     return web.Response(status=reply.status, headers=_headers(reply.headers), body=body)
+
+
+def _too_large(text: str, request_id: str) -> _protocol.HttpReply:
+    """HTTP 413 for an API body over :data:`MAX_BODY_BYTES`, in the JSON shape of the
+    services' errors (``__type`` and ``Message``; the code is kvsmock's choice)."""
+    code = "RequestEntityTooLargeException"
+    message = text or f"Maximum request body size {MAX_BODY_BYTES} exceeded"
+    return _protocol.raw_error_reply(code, 413, {"__type": code, "Message": message}, request_id)
 
 
 def _unknown_operation(request_id: str) -> _protocol.HttpReply:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import shutil
 import ssl
 import tempfile
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from aiohttp import web
+from aiohttp.http import HttpProcessingError
 
 from kvsmock._dispatch import DEFAULT_REGION
 from kvsmock.mock import DEFAULT_ACCOUNT_ID
@@ -25,6 +27,26 @@ DEFAULT_PORT = 4567
 DEFAULT_HOST = "127.0.0.1"
 #: Seconds open connections get to finish when the server stops.
 _SHUTDOWN_SECONDS = 2.0
+
+
+class _OneLineBadRequests(logging.Filter):
+    """A request aiohttp cannot parse (it answers 400) is the client's mistake: one warning
+    line naming it, not an error with aiohttp's traceback. Other records pass unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            problem = " ".join(str(exc.message).split()) or type(exc).__name__
+            record.msg = f"{record.getMessage()}: HTTP {exc.code}: {problem}"
+            record.args = ()
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+#: The logger given to aiohttp's request handlers (AppRunner's documented ``logger``).
+HTTP_LOG = logging.getLogger("kvsmock.server.http")
+HTTP_LOG.addFilter(_OneLineBadRequests())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -162,7 +184,11 @@ async def start(options: ServerOptions) -> Running:
     if options.tls:
         context, ca_file, tls_dir = _tls_context(options.host)
     runner = web.AppRunner(
-        app, access_log=None, handle_signals=False, shutdown_timeout=_SHUTDOWN_SECONDS
+        app,
+        access_log=None,
+        handle_signals=False,
+        shutdown_timeout=_SHUTDOWN_SECONDS,
+        logger=HTTP_LOG,
     )
     await runner.setup()
     try:
