@@ -26,6 +26,8 @@ _PROBE = 64
 #: Elements that may come before a cluster's Timecode: CRC-32 and Void (EBML IDs).
 _SKIPPED = (0xBF, 0xEC)
 _TIMECODE_ID = 0xE7
+#: After this many bytes of a cluster without a Timecode first, it is read as it is.
+_START_BYTES = 4096
 
 
 def _vint(data: bytearray, at: int) -> Optional[Tuple[int, int]]:
@@ -102,6 +104,9 @@ class FragmentCutter:
         self._announced = -1
         #: The producer's TimecodeScale (ns), once its header was read.
         self._scale: Optional[int] = None
+        #: A cluster started at ``_cluster_at``; the one before it is complete once this
+        #: one's start has arrived (then :meth:`add` says so).
+        self._pending = False
 
     def feed(self, chunk: bytes) -> Optional[bytes]:
         """Add bytes; returns a payload of the clusters now complete (header first), or None."""
@@ -112,14 +117,22 @@ class FragmentCutter:
         scan_from = max(0, len(self._data) - len(_CLUSTER_ID) + 1)
         self._data += chunk
         self.received += len(chunk)
-        if self._cluster_end is not None:  # inside a cluster of known size: no ID to look for
-            return len(self._data) >= self._cluster_end
+        if self._cluster_end is not None and not self._pending:
+            return len(self._data) >= self._cluster_end  # in a sized cluster: no ID to look for
         found = self._data.find(_CLUSTER_ID, scan_from)  # find is faster than rfind
         if found >= 0:  # a cluster started: the one before it is complete
             self._cluster_at, self._cluster_end = self._data.rfind(_CLUSTER_ID, found), None
-            return True
+            self._pending = True
         if self._cluster_at >= 0 and self._cluster_end is None:
             self._cluster_end = self._end_of(self._cluster_at)  # its size may have arrived
+        if self._pending:
+            # Read once the new cluster's start (up to its Timecode) is in: a cluster cut
+            # off after its ID reads as invalid Matroska, not as one still arriving.
+            started = _cluster_timecode(self._data, self._cluster_at) is not None
+            if not started and len(self._data) - self._cluster_at < _START_BYTES:
+                return False
+            self._pending = False
+            return True
         return self._cluster_end is not None and len(self._data) >= self._cluster_end
 
     def started(self) -> Optional[int]:
@@ -209,8 +222,14 @@ class FragmentCutter:
             position = end
         if position == start:
             return None
-        payload = bytes(data[:position])
-        self._restart(bytes(data[position:]))
+        with memoryview(data) as view, view[:position] as complete:
+            payload = bytes(complete)  # the one copy of the clusters
+        # What follows them stays behind the header: a memmove of that rest only (bytearray
+        # deletes in place), not copies of the whole buffer.
+        del data[start:position]
+        self._offset += position - start
+        self._cluster_at = data.rfind(_CLUSTER_ID, start)
+        self._cluster_end = self._end_of(self._cluster_at) if self._cluster_at >= 0 else None
         return payload
 
 

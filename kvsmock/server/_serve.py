@@ -25,6 +25,10 @@ from kvsmock.server._signaling import SignalingLimits
 #: The port ``kvsmock serve`` listens on unless told otherwise (``--port 0``: a free one).
 DEFAULT_PORT = 4567
 DEFAULT_HOST = "127.0.0.1"
+#: aiohttp's request-body buffer limit (its ``read_bufsize``, default 64 KiB): reading a
+#: PutMedia body pauses when twice this much waits unread. 64 KiB paused and resumed the
+#: socket for every network read of a fast upload.
+_READ_BUFSIZE = 1 << 20
 #: Seconds open connections get to finish when the server stops.
 _SHUTDOWN_SECONDS = 2.0
 
@@ -189,6 +193,7 @@ async def start(options: ServerOptions) -> Running:
         handle_signals=False,
         shutdown_timeout=_SHUTDOWN_SECONDS,
         logger=HTTP_LOG,
+        read_bufsize=_READ_BUFSIZE,
     )
     await runner.setup()
     try:
