@@ -104,6 +104,9 @@ class FragmentCutter:
         self._announced = -1
         #: The producer's TimecodeScale (ns), once its header was read.
         self._scale: Optional[int] = None
+        #: Reads that follow ``_data`` uncopied (the body of a sized cluster), and their size.
+        self._parts: List[bytes] = []
+        self._parts_size = 0
         #: A cluster started at ``_cluster_at``; the one before it is complete once this
         #: one's start has arrived (then :meth:`add` says so).
         self._pending = False
@@ -114,6 +117,14 @@ class FragmentCutter:
 
     def add(self, chunk: bytes) -> bool:
         """Add bytes (cheap); True when a cluster may have completed: call :meth:`cut`."""
+        if self._parts or self._sized_body_arriving():
+            # The body of a cluster that declared its size: kept as received, copied once
+            # when the cluster is cut.
+            self._parts.append(chunk)
+            self._parts_size += len(chunk)
+            self.received += len(chunk)
+            assert self._cluster_end is not None
+            return len(self._data) + self._parts_size >= self._cluster_end
         scan_from = max(0, len(self._data) - len(_CLUSTER_ID) + 1)
         self._data += chunk
         self.received += len(chunk)
@@ -134,6 +145,18 @@ class FragmentCutter:
             self._pending = False
             return True
         return self._cluster_end is not None and len(self._data) >= self._cluster_end
+
+    def _sized_body_arriving(self) -> bool:
+        """The buffer holds the header and the start (to its Timecode) of one cluster that
+        declares its size, and nothing else: what follows can wait in ``_parts``."""
+        return (
+            self._header is not None
+            and self._cluster_end is not None
+            and not self._pending
+            and self._cluster_at == len(self._header)
+            and len(self._data) < self._cluster_end
+            and _cluster_timecode(self._data, self._cluster_at) is not None
+        )
 
     def started(self) -> Optional[int]:
         """The FragmentTimecode (ms) of the cluster now arriving, once its Timecode element
@@ -158,11 +181,14 @@ class FragmentCutter:
 
     def finish(self) -> Optional[bytes]:
         """The body ended: what is left (the last cluster, or the bytes ingestion rejects)."""
-        data, self._data = bytes(self._data), bytearray()
+        data = b"".join([bytes(self._data), *self._parts])
+        self._data, self._parts, self._parts_size = bytearray(), [], 0
         return data or None
 
     def cut(self) -> Optional[bytes]:
         """The payload of the clusters complete so far (header first), or None."""
+        if self._parts:
+            return self._cut_parts()
         if self._header is not None:
             found = self._cut_sized()
             if found is not None:
@@ -228,9 +254,57 @@ class FragmentCutter:
         # deletes in place), not copies of the whole buffer.
         del data[start:position]
         self._offset += position - start
-        self._cluster_at = data.rfind(_CLUSTER_ID, start)
-        self._cluster_end = self._end_of(self._cluster_at) if self._cluster_at >= 0 else None
+        self._find_cluster()
         return payload
+
+    def _cut_parts(self) -> Optional[bytes]:
+        """:meth:`cut` when the body of a sized cluster waits in ``_parts``: the payload is
+        the buffer, the parts up to the cluster's end and any complete sized clusters after
+        it, joined in one copy; the rest becomes the buffer behind the header."""
+        assert self._header is not None and self._cluster_end is not None
+        data = self._data
+        take = self._cluster_end - len(data)
+        if take > self._parts_size:
+            return None
+        pieces: List[Any] = []
+        rest: List[bytes] = []
+        for part in self._parts:
+            if take >= len(part):
+                pieces.append(part)
+                take -= len(part)
+            elif take > 0:
+                pieces.append(memoryview(part)[:take])
+                rest.append(part[take:])
+                take = 0
+            else:
+                rest.append(part)
+        tail = b"".join(rest)
+        extra = 0  # complete sized clusters that arrived behind it
+        while tail[extra : extra + len(_CLUSTER_ID)] == _CLUSTER_ID:
+            declared = _declared_end(tail[extra : extra + 12], 0)
+            if declared is None or extra + declared > len(tail):
+                break
+            extra += declared
+        with memoryview(data) as view:
+            payload = b"".join([view, *pieces, tail[:extra]])
+        start = len(self._header)
+        del data[start:]
+        data += tail[extra:]
+        self._parts, self._parts_size = [], 0
+        self._offset = self.received - (len(tail) - extra) - start
+        self._find_cluster()
+        return payload
+
+    def _find_cluster(self) -> None:
+        """After a cut: the cluster the buffer's rest starts (or a later ID in it)."""
+        assert self._header is not None
+        start = len(self._header)
+        data = self._data
+        if data[start : start + len(_CLUSTER_ID)] == _CLUSTER_ID:
+            self._cluster_at = start
+        else:
+            self._cluster_at = data.rfind(_CLUSTER_ID, start)
+        self._cluster_end = self._end_of(self._cluster_at) if self._cluster_at >= 0 else None
 
 
 def ack_lines(acks: List[Dict[str, Any]]) -> bytes:
