@@ -104,6 +104,36 @@ def test_serve_rejects_bad_options_and_a_taken_port() -> None:
     assert "Traceback" not in busy.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--camera", "bad name"], "expected a stream name of 1-256 letters"),
+        (["--camera", "cam", "--camera-size", "320"], "expected WIDTHxHEIGHT"),
+        (["--camera", "cam", "--camera-fps", "0"], "expected a whole number > 0"),
+        (
+            ["--camera", "cam", "--camera-fragment-seconds", "11"],
+            "kvsmock: bad camera option: fragment_seconds must be more than 0 and at most 10",
+        ),
+        (
+            ["--camera", "cam", "--camera-size", "321x240"],
+            "kvsmock: bad camera option: seconds, fps and gop_seconds must be positive, "
+            "width and height even",
+        ),
+    ],
+)
+def test_serve_rejects_bad_camera_options(args: list[str], message: str) -> None:
+    bad = subprocess.run(
+        [sys.executable, "-m", "kvsmock", "serve", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert message in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
 # -- the control plane through the pipeline ----------------------------------------------------
 
 
