@@ -13,12 +13,15 @@ import signal
 import sys
 from typing import Dict, Optional, Sequence
 
+from kvsmock.errors import ServiceError
 from kvsmock.mock import DEFAULT_ACCOUNT_ID
 
 #: Mirrors kvsmock.server.DEFAULT_PORT / DEFAULT_HOST without importing aiohttp for --help.
 DEFAULT_PORT = 4567
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_GET_MEDIA_IDLE_SECONDS = 3.0
+#: Mirrors kvsmock._dispatch.DEFAULT_REGION: the region of unsigned requests.
+DEFAULT_REGION = "us-east-1"
 
 
 def _account(text: str) -> tuple[str, str]:
@@ -44,6 +47,29 @@ def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"expected a port number 0-65535, not {text!r}")
     return int(text)
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit()):
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT (e.g. 320x240), not {text!r}")
+    return int(width), int(height)
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number > 0, not {text!r}")
+    return int(text)
+
+
+def _stream_name(text: str) -> str:
+    # CreateStream's StreamName constraint (the botocore model): 1-256 of [a-zA-Z0-9_.-].
+    allowed = all(c.isascii() and (c.isalnum() or c in "_.-") for c in text)
+    if not (allowed and 0 < len(text) <= 256):
+        raise argparse.ArgumentTypeError(
+            f"expected a stream name of 1-256 letters, digits, '_', '.' or '-', not {text!r}"
+        )
+    return text
 
 
 def parser() -> argparse.ArgumentParser:
@@ -109,6 +135,38 @@ def parser() -> argparse.ArgumentParser:
         help="serve data-plane calls at the root URL too (AWS answers them only at the "
         "GetDataEndpoint / GetSignalingChannelEndpoint URL)",
     )
+    camera = serve.add_argument_group(
+        "simulated cameras", "streams fed live with a test pattern (docs/server.md)"
+    )
+    camera.add_argument(
+        "--camera",
+        type=_stream_name,
+        action="append",
+        default=[],
+        metavar="STREAM_NAME",
+        help="feed this stream (created when missing) with a simulated camera (repeatable)",
+    )
+    camera.add_argument(
+        "--camera-region",
+        default=DEFAULT_REGION,
+        help="region of the cameras' streams, in the default account (%(default)s)",
+    )
+    camera.add_argument(
+        "--camera-fps", type=_positive_int, default=10, help="frames per second (%(default)s)"
+    )
+    camera.add_argument(
+        "--camera-size",
+        type=_size,
+        default=(320, 240),
+        metavar="WIDTHxHEIGHT",
+        help="picture size (320x240)",
+    )
+    camera.add_argument(
+        "--camera-fragment-seconds",
+        type=_seconds,
+        default=2.0,
+        help="length of each fragment (one GOP), more than 0 and at most 10 (%(default)s)",
+    )
     return top
 
 
@@ -130,9 +188,23 @@ async def _serve(args: argparse.Namespace) -> int:
             idle_seconds=args.signaling_idle_seconds,
             max_connection_seconds=args.signaling_max_connection_seconds,
         ),
+        cameras=tuple(args.camera),
+        camera=server.CameraOptions(
+            fps=args.camera_fps,
+            width=args.camera_size[0],
+            height=args.camera_size[1],
+            fragment_seconds=args.camera_fragment_seconds,
+            region=args.camera_region,
+        ),
     )
     try:
         running = await server.start(options)
+    except (ValueError, ServiceError) as e:  # a camera option or stream name refused
+        print(f"kvsmock: bad camera option: {e}", file=sys.stderr)
+        return 2
+    except ImportError as e:  # MediaExtraMissing: --camera needs PyAV
+        print(f"kvsmock: {e}", file=sys.stderr)
+        return 2
     except OSError as e:
         print(
             f"kvsmock: cannot listen on {args.host}:{args.port}: {e.strerror or e}", file=sys.stderr

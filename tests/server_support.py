@@ -55,12 +55,29 @@ def clean_env(home: Path) -> Dict[str, str]:
     return env
 
 
+def same_kvsmock_env() -> Dict[str, str]:
+    """This environment, with the kvsmock this test run imports first on ``PYTHONPATH``: the
+    console script otherwise imports the installed one (an editable install of another
+    checkout, in a git worktree)."""
+    import kvsmock
+
+    root = str(Path(kvsmock.__file__).resolve().parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
+
+
 @contextmanager
 def serve(*args: str, command: Optional[List[str]] = None) -> Iterator[Served]:
     """``kvsmock serve --port 0 ARGS`` in a subprocess until the block ends (then SIGTERM)."""
     argv = (command or [str(BIN / "kvsmock")]) + ["serve", "--port", "0", *args]
     process = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+        env=same_kvsmock_env(),
     )
     try:
         ca_file: Optional[str] = None

@@ -4,6 +4,7 @@ endpoints that lead back to the server, control paths, bad input, TLS, ThreadedS
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import socket
 import subprocess
@@ -101,6 +102,36 @@ def test_serve_rejects_bad_options_and_a_taken_port() -> None:
     assert busy.returncode == 1
     assert busy.stderr.startswith(f"kvsmock: cannot listen on 127.0.0.1:{port}: ")
     assert "Traceback" not in busy.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--camera", "bad name"], "expected a stream name of 1-256 letters"),
+        (["--camera", "cam", "--camera-size", "320"], "expected WIDTHxHEIGHT"),
+        (["--camera", "cam", "--camera-fps", "0"], "expected a whole number > 0"),
+        (
+            ["--camera", "cam", "--camera-fragment-seconds", "11"],
+            "kvsmock: bad camera option: fragment_seconds must be more than 0 and at most 10",
+        ),
+        (
+            ["--camera", "cam", "--camera-size", "321x240"],
+            "kvsmock: bad camera option: seconds, fps and gop_seconds must be positive, "
+            "width and height even",
+        ),
+    ],
+)
+def test_serve_rejects_bad_camera_options(args: list[str], message: str) -> None:
+    bad = subprocess.run(
+        [sys.executable, "-m", "kvsmock", "serve", "--port", "0", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert message in bad.stderr
+    assert "Traceback" not in bad.stderr
 
 
 # -- the control plane through the pipeline ----------------------------------------------------
@@ -257,7 +288,38 @@ def test_oversized_body_is_413_and_the_server_keeps_serving(url: str) -> None:
     body = b"{" + b" " * MAX_BODY_BYTES + b"}"
     reply = requests.post(url + "/createStream", data=body, headers=_signed(), timeout=30)
     assert reply.status_code == 413
+    # In the JSON shape of the services' errors, which botocore reads as a ClientError.
+    assert reply.headers["Content-Type"] == "application/json"
+    assert reply.headers["x-amzn-ErrorType"] == "RequestEntityTooLargeException"
+    assert reply.headers["x-amzn-RequestId"]
+    assert reply.json() == {
+        "__type": "RequestEntityTooLargeException",
+        "Message": f"Maximum request body size {MAX_BODY_BYTES} exceeded.",
+    }
+    with pytest.raises(ClientError) as caught:
+        client("kinesisvideo", url).create_stream(StreamName="x" * 2 * MAX_BODY_BYTES)
+    assert caught.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
     assert client("kinesisvideo", url).list_streams()["StreamInfoList"] == []
+
+
+def test_a_malformed_request_is_one_log_line_without_a_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with ThreadedServer() as server, caplog.at_level(logging.INFO):
+        host, port = server.endpoint_url.rsplit("/", 1)[1].split(":")
+        with socket.create_connection((host, int(port))) as raw:
+            raw.sendall(b"GET /_kvsmock/health HTTP/1.1\r\nBad Header\r\n\r\n")
+            assert raw.recv(100).split(b" ")[1] == b"400"
+        assert requests.get(server.endpoint_url + "/_kvsmock/health", timeout=10).ok
+    records = [r for r in caplog.records if r.name == "kvsmock.server.http"]
+    assert len(records) == 1
+    assert records[0].levelno == logging.WARNING
+    assert records[0].exc_info is None
+    message = records[0].getMessage()
+    assert "\n" not in message
+    assert "HTTP 400" in message and "Bad Header" in message
+    assert "Traceback" not in caplog.text
 
 
 def test_an_aborted_request_leaves_the_server_serving(url: str) -> None:

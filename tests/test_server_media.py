@@ -117,13 +117,18 @@ def test_an_upload_cut_off_mid_cluster_keeps_the_acknowledged_fragments(url: str
             + b"\r\n"
         )
         received = b""
-        while received.count(b"PERSISTED") < 1:
+        while received.count(b"BUFFERING") < 2:  # the second cluster has started arriving
             data = raw.recv(65536)
             assert data, received
             received += data
     lines = received.replace(b"\r\n", b"\n").split(b"\n")
     acks = [json.loads(line) for line in lines if line.startswith(b"{")]
-    assert _events(acks) == [("BUFFERING", 0), ("RECEIVED", 0), ("PERSISTED", 0)]
+    assert _events(acks) == [
+        ("BUFFERING", 0),
+        ("RECEIVED", 0),
+        ("PERSISTED", 0),
+        ("BUFFERING", 2000),
+    ]
     wait_for(lambda: _fragment_count(url) == 1)
     assert requests.get(url + "/_kvsmock/health", timeout=10).ok
     time.sleep(0.2)
@@ -142,9 +147,14 @@ def test_an_upload_that_ends_mid_cluster_gets_an_error_ack(url: str) -> None:
     endpoint = data_endpoint(url, "cam", "PUT_MEDIA") + "/putMedia"
     reply = requests.post(endpoint, data=data, headers=put_media_headers("cam"), timeout=30)
     acks = [json.loads(line) for line in reply.text.splitlines()]
-    assert _events(acks)[:3] == [("BUFFERING", 0), ("RECEIVED", 0), ("PERSISTED", 0)]
-    assert acks[3]["EventType"] == "ERROR"
-    assert acks[3]["FragmentTimecode"] == -1
+    # The second cluster's start came: its BUFFERING, then the truncation's ERROR.
+    assert _events(acks) == [
+        ("BUFFERING", 0),
+        ("RECEIVED", 0),
+        ("PERSISTED", 0),
+        ("BUFFERING", 2000),
+        ("ERROR", -1),
+    ]
 
 
 def test_put_media_header_errors_and_unknown_streams(url: str) -> None:
@@ -328,3 +338,110 @@ def test_a_stream_deleted_during_an_upload_ends_it_with_stream_not_active(url: s
             "ErrorCode": "STREAM_NOT_ACTIVE",
         }
     ]
+
+
+def test_serve_camera_feeds_a_stream_live() -> None:
+    """``kvsmock serve --camera cam``: the stream exists at startup and its fragments appear
+    as time passes (ListFragments, GetMedia NOW through the server); a reset brings it back."""
+    with serve("--camera", "cam", "--camera-fragment-seconds", "0.2") as s:
+        kvs = client("kinesisvideo", s.url)
+        info = kvs.describe_stream(StreamName="cam")["StreamInfo"]
+        assert info["Status"] == "ACTIVE"
+        assert info["DataRetentionInHours"] == 1
+        endpoint = data_endpoint(s.url, "cam", "LIST_FRAGMENTS")
+        archived = client("kinesis-video-archived-media", endpoint)
+
+        def count() -> int:
+            now = time.time()
+            selector = {
+                "FragmentSelectorType": "SERVER_TIMESTAMP",
+                "TimestampRange": {"StartTimestamp": now - 600, "EndTimestamp": now + 600},
+            }
+            found = archived.list_fragments(StreamName="cam", FragmentSelector=selector)
+            return len(found["Fragments"])
+
+        wait_for(lambda: count() >= 2)
+        first = count()
+        wait_for(lambda: count() >= first + 2)
+        media = client("kinesis-video-media", data_endpoint(s.url, "cam", "GET_MEDIA"))
+        reply = media.get_media(StreamName="cam", StartSelector={"StartSelectorType": "NOW"})
+        assert reply["Payload"].read(4) == b"\x1a\x45\xdf\xa3"  # Matroska, live
+        reply["Payload"].close()
+        requests.post(s.url + "/_kvsmock/reset", timeout=10).raise_for_status()
+        wait_for(lambda: count() >= 1)
+
+
+async def _upload_in_steps(
+    endpoint: str, pieces: List[bytes], until: List[Tuple[str, int]]
+) -> List[Dict[str, Any]]:
+    """PutMedia whose body is sent piece by piece; after each piece but the last, the acks
+    up to ``until[i]`` (event, timecode) must arrive before the next piece is sent."""
+    acks: List[Dict[str, Any]] = []
+    seen = asyncio.Event()
+    wanted: List[Tuple[str, int]] = []
+
+    async def body() -> Any:
+        for i, piece in enumerate(pieces):
+            yield piece
+            if i < len(pieces) - 1:
+                wanted[:] = [until[i]]
+                seen.clear()
+                await asyncio.wait_for(seen.wait(), 10)
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(endpoint, data=body(), headers=put_media_headers("cam")) as response,
+    ):
+        assert response.status == 200
+        async for line in response.content:
+            ack = json.loads(line)
+            acks.append(ack)
+            if wanted and (ack["EventType"], ack["FragmentTimecode"]) == wanted[0]:
+                seen.set()
+    return acks
+
+
+def test_buffering_comes_when_a_cluster_starts_arriving(url: str) -> None:
+    """The second cluster's first 100 bytes (its Timecode) bring its BUFFERING ack while
+    the rest of it is held back; its RECEIVED carries the same fragment number."""
+    header, clusters = sample_parts()
+    endpoint = data_endpoint(url, "cam", "PUT_MEDIA") + "/putMedia"
+    pieces = [header + clusters[0] + clusters[1][:100], clusters[1][100:] + clusters[2]]
+    acks = asyncio.run(_upload_in_steps(endpoint, pieces, [("BUFFERING", 2000)]))
+    assert _events(acks) == [
+        (event, timecode)
+        for timecode in SAMPLE_TIMECODES
+        for event in ("BUFFERING", "RECEIVED", "PERSISTED")
+    ]
+    numbers = {(a["EventType"], a["FragmentTimecode"]): a["FragmentNumber"] for a in acks}
+    assert numbers[("BUFFERING", 2000)] == numbers[("RECEIVED", 2000)]
+    listed = client("kinesis-video-archived-media", data_endpoint(url, "cam", "LIST_FRAGMENTS"))
+    stored = listed.list_fragments(
+        StreamName="cam",
+        FragmentSelector={
+            "FragmentSelectorType": "PRODUCER_TIMESTAMP",
+            "TimestampRange": {"StartTimestamp": 0, "EndTimestamp": 4_000_000_000},
+        },
+    )["Fragments"]
+    assert sorted(f["FragmentNumber"] for f in stored) == sorted(
+        numbers[("RECEIVED", t)] for t in SAMPLE_TIMECODES
+    )
+
+
+def test_a_timecode_lower_than_an_earlier_payloads_is_error_4004(url: str) -> None:
+    """Fragments acknowledged one by one over one connection: a cluster whose timecode is
+    below the last stored one ends the upload with 4004, as within one payload."""
+    header, clusters = sample_parts()
+    endpoint = data_endpoint(url, "cam", "PUT_MEDIA") + "/putMedia"
+    pieces = [header + clusters[2], clusters[0]]  # 4000 ms, then 0 ms
+    acks = asyncio.run(_upload_in_steps(endpoint, pieces, [("PERSISTED", 4000)]))
+    assert _events(acks) == [
+        ("BUFFERING", 4000),
+        ("RECEIVED", 4000),
+        ("PERSISTED", 4000),
+        ("BUFFERING", 0),
+        ("ERROR", 0),
+    ]
+    assert acks[-1]["ErrorId"] == 4004
+    assert acks[-1]["ErrorCode"] == "FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS"
+    assert _fragment_count(url) == 1

@@ -311,6 +311,48 @@ class FragmentLog:
         return self.stored(now, retention_hours, archived=archived).fragments
 
 
+class Upload:
+    """What one PutMedia connection carries from one ingested payload to the next (the server
+    ingests an upload's clusters as they complete, one :func:`put_media` call each time).
+
+    Attributes:
+        previous_ms: the ``FragmentTimecode`` of the last fragment stored; a lower one is
+            error 4004 (FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS), across payloads too.
+        reserved: ``(FragmentTimecode, fragment number)`` of clusters whose ``BUFFERING``
+            ack went out before they were complete, in arrival order; ingestion stores such
+            a cluster under that number (see :meth:`reserve`).
+    """
+
+    def __init__(self) -> None:
+        self.previous_ms: Optional[int] = None
+        self.reserved: List[Tuple[int, int]] = []
+
+    def reserve(self, store: Store, timecode_ms: int) -> int:
+        """A fragment number for a cluster that has started arriving (its BUFFERING ack)."""
+        with store.lock:
+            number = media_state(store).next_number(store.rng)
+        self.reserved.append((timecode_ms, number))
+        return number
+
+    def release(self, store: Store) -> None:
+        """The upload ended: give back the number of a cluster that never completed, so a
+        cut-off fragment does not shift the numbers drawn after it (see
+        :meth:`MediaState.give_back`)."""
+        with store.lock:
+            for _, number in self.reserved:
+                media_state(store).give_back(number)
+        self.reserved.clear()
+
+    def take(self, timecode_ms: int) -> Optional[int]:
+        """The number reserved for the cluster at ``timecode_ms`` (dropping reservations of
+        clusters before it that never came), or None."""
+        for i, (reserved_ms, number) in enumerate(self.reserved):
+            if reserved_ms == timecode_ms:
+                del self.reserved[: i + 1]
+                return number
+        return None
+
+
 class MediaState:
     """Media state of one store: a fragment log per stream ARN and the fragment numbers."""
 
@@ -325,6 +367,8 @@ class MediaState:
         #: A number drawn for a fragment that was not stored (an ERROR ack), handed out again
         #: next so that failed fragments do not shift the numbers (or ids) drawn after them.
         self._unused: Optional[int] = None
+        #: The number :meth:`next_number` gave last (the only one :meth:`give_back` takes).
+        self._latest: Optional[int] = None
 
     def log(self, stream: Stream) -> FragmentLog:
         """The fragment log of a stream (created empty on first use)."""
@@ -337,16 +381,21 @@ class MediaState:
         """A new fragment number (as an int), greater than every earlier one of this store."""
         if self._unused is not None:
             number, self._unused = self._unused, None
-            return number
-        # Consecutive real numbers differ by about 5e27 in their last 37 digits.
-        self._last += rng.randrange(4 * 10**27, 6 * 10**27)
-        return int(FRAGMENT_NUMBER_PREFIX + str(self._last))
+        else:
+            # Consecutive real numbers differ by about 5e27 in their last 37 digits.
+            self._last += rng.randrange(4 * 10**27, 6 * 10**27)
+            number = int(FRAGMENT_NUMBER_PREFIX + str(self._last))
+        self._latest = number
+        return number
 
     def give_back(self, number: int) -> None:
-        """Return the number :meth:`next_number` just gave for a fragment that was not
-        stored: the next fragment gets it, and the store's random ids stay as if the failed
-        fragment never came."""
-        self._unused = number
+        """Return a number :meth:`next_number` gave for a fragment that was not stored: when
+        it is still the latest one given, the next fragment gets it, and the store's random
+        ids stay as if the failed fragment never came. (A number given out before a later
+        one, as a BUFFERING ack sent early over HTTP reserves, stays used: numbers only
+        grow.)"""
+        if number == self._latest:
+            self._unused = number
 
     def on_retention_change(self, stream: Stream, now: _dt.datetime) -> None:
         """UpdateDataRetention hook: a decrease deletes older fragments at once."""
@@ -538,6 +587,7 @@ def put_media(
     fragment_timecode_type: str = "RELATIVE",
     producer_start_timestamp: Any = None,
     ack_fault: Optional[Callable[[str, str], Optional[int]]] = None,
+    upload: Optional[Upload] = None,
 ) -> List[Dict[str, Any]]:
     """Ingest a Matroska payload as PutMedia does and return its acknowledgements.
 
@@ -571,7 +621,7 @@ def put_media(
 
     parsed = _mkv.parse(data)
     with store.lock:
-        return _ingest(store, stream, parsed, fragment_timecode_type, start, ack_fault)
+        return _ingest(store, stream, parsed, fragment_timecode_type, start, ack_fault, upload)
 
 
 def _ingest(
@@ -581,6 +631,7 @@ def _ingest(
     timecode_type: str,
     start: _dt.datetime,
     ack_fault: Optional[Callable[[str, str], Optional[int]]] = None,
+    upload: Optional[Upload] = None,
 ) -> List[Dict[str, Any]]:
     state = media_state(store)
     log = state.log(stream)
@@ -590,12 +641,16 @@ def _ingest(
     acks: List[Dict[str, Any]] = []
     if header is not None and len(header.tracks) > MAX_TRACKS:
         return [_ack("ERROR", -1, "", 4012)]
-    previous_ms: Optional[int] = None
+    previous_ms = upload.previous_ms if upload is not None else None
     for cluster in parsed.clusters:
         assert header is not None  # clusters only follow a header
         now = _clock.now()
         timecode_ms = cluster.timecode * header.timecode_scale // 1_000_000
-        number = state.next_number(store.rng)
+        number = upload.take(timecode_ms) if upload is not None else None
+        if number is not None and log.fragments and number < log.fragments[-1].number_value:
+            number = None  # another producer stored a fragment meanwhile: numbers stay ordered
+        if number is None:
+            number = state.next_number(store.rng)
         text = str(number)
         acks.append(_ack("BUFFERING", timecode_ms, text))
         if not _usable(store, stream, now):
@@ -636,6 +691,8 @@ def _ingest(
             )
         )
         previous_ms = timecode_ms
+        if upload is not None:
+            upload.previous_ms = timecode_ms
         acks.append(_ack("RECEIVED", timecode_ms, text))
         if persisted:
             acks.append(_ack("PERSISTED", timecode_ms, text))

@@ -23,6 +23,7 @@ from kvsmock.server._app import (
 from kvsmock.server._serve import (
     DEFAULT_HOST,
     DEFAULT_PORT,
+    CameraOptions,
     Running,
     ServerOptions,
     ThreadedServer,
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "MAX_BODY_BYTES",
+    "CameraOptions",
     "Running",
     "ServedMock",
     "ServerOptions",

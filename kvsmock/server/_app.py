@@ -30,7 +30,7 @@ import asyncio
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set, Tuple, TypeVar
 
 from aiohttp import web
 
@@ -98,8 +98,10 @@ class _Server:
         pool: ThreadPoolExecutor,
         idle_seconds: float,
         relay: SignalingRelay,
+        on_reset: Optional[Callable[[], object]] = None,
     ) -> None:
         self.mock = mock
+        self.on_reset = on_reset
         self.pool = pool
         self.idle_seconds = idle_seconds
         self.relay = relay
@@ -113,8 +115,10 @@ class _Server:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         try:
             return await self._route(request)
+        except web.HTTPRequestEntityTooLarge as e:  # an API body over client_max_size
+            return _send(_too_large(e.text or "", self.mock.new_request_id()))
         except web.HTTPException:
-            raise  # aiohttp's own documented replies (413 for an oversized body)
+            raise  # aiohttp's own documented replies
         except (ConnectionError, asyncio.CancelledError):
             raise
         except Exception:  # a kvsmock fault: say so, keep serving
@@ -203,6 +207,9 @@ class _Server:
         except ServiceError as e:
             return _send(_protocol.error_reply(_http.ERROR_SERVICE, e.code, e.message, request_id))
         from kvsmock import media
+        from kvsmock.media.fragments import Upload
+
+        upload = Upload()  # the timecode order and early BUFFERING numbers, across payloads
 
         def ingest(payload: bytes) -> List[Dict[str, Any]]:
             try:
@@ -214,6 +221,7 @@ class _Server:
                     fragment_timecode_type=checked.fragment_timecode_type,
                     producer_start_timestamp=checked.producer_start_timestamp,
                     ack_fault=mock.faults.ack_error,
+                    upload=upload,
                 )
             except ServiceError:  # the stream went away during the upload: as ingestion
                 return [  # answers a stream that is no longer active
@@ -231,19 +239,24 @@ class _Server:
         response.enable_chunked_encoding()
         await response.prepare(request)
         cutter = FragmentCutter()
+        early: Set[str] = set()  # numbers of the BUFFERING acks sent before ingestion
         ended = False
         try:
             async for chunk in request.content.iter_any():
-                if not cutter.add(chunk):  # cheap: no cluster can have completed
-                    continue
-                payload = await self.run(cutter.cut)
-                if payload is not None and await self._ack(response, ingest, payload):
-                    ended = True
-                    break
+                if cutter.add(chunk):  # a cluster may have completed
+                    payload = await self.run(cutter.cut)
+                    if payload is not None and await self._ack(response, ingest, payload, early):
+                        ended = True
+                        break
+                timecode = cutter.started()
+                if timecode is not None:  # a cluster started arriving: BUFFERING now
+                    number = str(upload.reserve(store, timecode))
+                    early.add(number)
+                    await response.write(ack_lines([_buffering(timecode, number)]))
             if not ended:
                 payload = cutter.finish()
                 if payload is not None:
-                    await self._ack(response, ingest, payload)
+                    await self._ack(response, ingest, payload, early)
         except (ConnectionError, asyncio.IncompleteReadError, web.HTTPException) as e:
             # An upload cut off: every fragment acknowledged so far stays stored.
             log.info("PutMedia upload ended early after %d bytes: %s", cutter.received, e)
@@ -251,6 +264,8 @@ class _Server:
         except Exception as e:  # aiohttp's payload errors (a broken chunked body)
             log.info("PutMedia upload ended early after %d bytes: %r", cutter.received, e)
             return response
+        finally:
+            upload.release(store)  # a cluster that never completed keeps no number
         await response.write_eof()
         return response
 
@@ -259,9 +274,15 @@ class _Server:
         response: web.StreamResponse,
         ingest: Callable[[bytes], List[Dict[str, Any]]],
         payload: bytes,
+        early: Set[str],
     ) -> bool:
-        """Ingest one payload and stream its acks; True when an ERROR ends the upload."""
-        acks = await self.run(ingest, payload)
+        """Ingest one payload and stream its acks (but the BUFFERING acks already sent);
+        True when an ERROR ends the upload."""
+        acks = [
+            ack
+            for ack in await self.run(ingest, payload)
+            if ack["EventType"] != "BUFFERING" or ack["FragmentNumber"] not in early
+        ]
         if acks:
             await response.write(ack_lines(acks))
         return any(ack.get("EventType") == "ERROR" for ack in acks)
@@ -396,6 +417,8 @@ class _Server:
             return await self._faults(request, path)
         if path == "/_kvsmock/reset" and request.method == "POST":
             await self.run(self.mock.reset)
+            if self.on_reset is not None:  # the cameras of `kvsmock serve --camera` again
+                await self.run(self.on_reset)
             await self.relay.close_all()  # their channels are gone
             return web.json_response({"reset": True})
         return web.json_response({"message": f"No such kvsmock control path: {path}"}, status=404)
@@ -432,6 +455,11 @@ class _Server:
         return web.json_response(
             {"message": f"{request.method} is not allowed on {path}"}, status=405
         )
+
+
+def _buffering(timecode_ms: int, number: str) -> Dict[str, Any]:
+    """The BUFFERING ack of a cluster that started arriving (as ingestion writes it)."""
+    return {"EventType": "BUFFERING", "FragmentTimecode": timecode_ms, "FragmentNumber": number}
 
 
 def _is_signaling(request: web.Request, target: _routes.Target) -> bool:
@@ -506,6 +534,14 @@ def _send(reply: _protocol.HttpReply) -> web.Response:
     return web.Response(status=reply.status, headers=_headers(reply.headers), body=body)
 
 
+def _too_large(text: str, request_id: str) -> _protocol.HttpReply:
+    """HTTP 413 for an API body over :data:`MAX_BODY_BYTES`, in the JSON shape of the
+    services' errors (``__type`` and ``Message``; the code is kvsmock's choice)."""
+    code = "RequestEntityTooLargeException"
+    message = text or f"Maximum request body size {MAX_BODY_BYTES} exceeded"
+    return _protocol.raw_error_reply(code, 413, {"__type": code, "Message": message}, request_id)
+
+
 def _unknown_operation(request_id: str) -> _protocol.HttpReply:
     unknown = _endpoints.UNKNOWN_OPERATION
     return _protocol.raw_error_reply(unknown.code, unknown.status, unknown.body, request_id)
@@ -517,11 +553,13 @@ def make_app(
     *,
     get_media_idle_seconds: float = DEFAULT_GET_MEDIA_IDLE_SECONDS,
     signaling: Optional[SignalingLimits] = None,
+    on_reset: Optional[Callable[[], object]] = None,
 ) -> web.Application:
-    """The aiohttp application serving ``mock`` (its handlers run the pipeline in ``pool``)."""
+    """The aiohttp application serving ``mock`` (its handlers run the pipeline in ``pool``;
+    ``on_reset`` runs after ``POST /_kvsmock/reset``)."""
     relay = SignalingRelay(signaling or SignalingLimits())
     mock.relay = relay
-    server = _Server(mock, pool, get_media_idle_seconds, relay)
+    server = _Server(mock, pool, get_media_idle_seconds, relay, on_reset)
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[MOCK_KEY] = mock
     app.router.add_route("*", "/{tail:.*}", server.handle)

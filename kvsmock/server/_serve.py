@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import shutil
 import ssl
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from aiohttp import web
+from aiohttp.http import HttpProcessingError
 
+from kvsmock._dispatch import DEFAULT_REGION
 from kvsmock.mock import DEFAULT_ACCOUNT_ID
 from kvsmock.server._app import DEFAULT_GET_MEDIA_IDLE_SECONDS, ServedMock, make_app
 from kvsmock.server._signaling import SignalingLimits
@@ -22,8 +25,49 @@ from kvsmock.server._signaling import SignalingLimits
 #: The port ``kvsmock serve`` listens on unless told otherwise (``--port 0``: a free one).
 DEFAULT_PORT = 4567
 DEFAULT_HOST = "127.0.0.1"
+#: aiohttp's request-body buffer limit (its ``read_bufsize``, default 64 KiB): reading a
+#: PutMedia body pauses when twice this much waits unread. 64 KiB paused and resumed the
+#: socket for every network read of a fast upload.
+_READ_BUFSIZE = 1 << 20
 #: Seconds open connections get to finish when the server stops.
 _SHUTDOWN_SECONDS = 2.0
+
+
+class _OneLineBadRequests(logging.Filter):
+    """A request aiohttp cannot parse (it answers 400) is the client's mistake: one warning
+    line naming it, not an error with aiohttp's traceback. Other records pass unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            problem = " ".join(str(exc.message).split()) or type(exc).__name__
+            record.msg = f"{record.getMessage()}: HTTP {exc.code}: {problem}"
+            record.args = ()
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+#: The logger given to aiohttp's request handlers (AppRunner's documented ``logger``).
+HTTP_LOG = logging.getLogger("kvsmock.server.http")
+HTTP_LOG.addFilter(_OneLineBadRequests())
+
+
+@dataclasses.dataclass(frozen=True)
+class CameraOptions:
+    """The simulated cameras of ``kvsmock serve --camera`` (:mod:`kvsmock.media.camera`)."""
+
+    fps: int = 10
+    width: int = 320
+    height: int = 240
+    #: One fragment (one GOP) every this many seconds (more than 0, at most 10).
+    fragment_seconds: float = 2.0
+    codec: str = "h264"
+    audio: bool = False
+    #: The region of the cameras' streams (in the server's default account).
+    region: str = DEFAULT_REGION
+    #: Retention of a stream the camera creates (hours; > 0 so ListFragments sees them).
+    retention_hours: int = 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +87,45 @@ class ServerOptions:
     workers: int = 16
     #: Signaling WebSocket quotas (idle time, connection life, viewers, payload size).
     signaling: SignalingLimits = dataclasses.field(default_factory=SignalingLimits)
+    #: Names of streams fed by a simulated camera (created when missing; again after a reset).
+    cameras: Tuple[str, ...] = ()
+    camera: CameraOptions = dataclasses.field(default_factory=CameraOptions)
+
+
+def attach_cameras(mock: ServedMock, options: ServerOptions) -> List[Any]:
+    """Create each ``options.cameras`` stream when missing (in the default account and
+    ``options.camera.region``) and attach a simulated camera to it; returns the cameras.
+
+    Raises:
+        ValueError: a bad camera size, rate, codec or fragment length.
+        kvsmock.media.archive.MediaExtraMissing: PyAV is not installed.
+    """
+    from kvsmock import _clock
+    from kvsmock.errors import ServiceError
+    from kvsmock.media import camera
+
+    found: List[Any] = []
+    settings = options.camera
+    for name in options.cameras:
+        store = mock.store_for(options.account_id, settings.region)
+        with store.lock:
+            try:
+                store.find_stream(name, None, now=_clock.now())
+            except ServiceError:
+                store.create_stream(name, data_retention_in_hours=settings.retention_hours)
+        found.append(
+            camera.attach(
+                store,
+                stream_name=name,
+                fps=settings.fps,
+                width=settings.width,
+                height=settings.height,
+                fragment_seconds=settings.fragment_seconds,
+                audio=settings.audio,
+                codec=settings.codec,
+            )
+        )
+    return found
 
 
 @dataclasses.dataclass
@@ -91,19 +174,26 @@ async def start(options: ServerOptions) -> Running:
         transition_seconds=options.transition_seconds,
         require_data_endpoint=options.require_data_endpoint,
     )
+    attach_cameras(mock, options)  # before listening: a bad option fails at once
     pool = ThreadPoolExecutor(options.workers, thread_name_prefix="kvsmock-server")
     app = make_app(
         mock,
         pool,
         get_media_idle_seconds=options.get_media_idle_seconds,
         signaling=options.signaling,
+        on_reset=(lambda: attach_cameras(mock, options)) if options.cameras else None,
     )
     context: Optional[ssl.SSLContext] = None
     ca_file = tls_dir = None
     if options.tls:
         context, ca_file, tls_dir = _tls_context(options.host)
     runner = web.AppRunner(
-        app, access_log=None, handle_signals=False, shutdown_timeout=_SHUTDOWN_SECONDS
+        app,
+        access_log=None,
+        handle_signals=False,
+        shutdown_timeout=_SHUTDOWN_SECONDS,
+        logger=HTTP_LOG,
+        read_bufsize=_READ_BUFSIZE,
     )
     await runner.setup()
     try:
