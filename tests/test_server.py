@@ -112,12 +112,12 @@ def test_serve_rejects_bad_options_and_a_taken_port() -> None:
         (["--camera", "cam", "--camera-fps", "0"], "expected a whole number > 0"),
         (
             ["--camera", "cam", "--camera-fragment-seconds", "11"],
-            "kvsmock: bad camera option: fragment_seconds must be more than 0 and at most 10",
+            "kvsmock: bad camera option: fragment_seconds must be a number of seconds more than 0 "
+            "and at most 10, not 11.0",
         ),
         (
             ["--camera", "cam", "--camera-size", "321x240"],
-            "kvsmock: bad camera option: seconds, fps and gop_seconds must be positive, "
-            "width and height even",
+            "kvsmock: bad camera option: width must be an even int from 16 to 4096, not 321",
         ),
     ],
 )
