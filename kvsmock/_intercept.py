@@ -288,6 +288,8 @@ def unpatch_sessions() -> None:
     """Take kvsmock's handlers off the sessions :func:`patch_default_session` patched, so
     they are as they were before the first start (clients made from them meanwhile keep an
     inert copy)."""
+    if not _patched_sessions:  # the usual case: iterating an empty WeakSet costs ~4 us
+        return
     for session in list(_patched_sessions):
         unpatch_emitter(session.events)
     _patched_sessions.clear()
