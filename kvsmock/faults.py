@@ -212,12 +212,28 @@ class Faults:
                 together with ``error`` or ``delay_seconds``).
 
         Raises:
+            TypeError: ``operation``, ``error``, ``message``, ``service``, ``stream`` or
+                ``channel`` not a str (None where allowed), ``ack_error`` not an int.
             ValueError: an unknown operation or service, an error the operation does not
                 model, an unknown ack error id, a bad ``times``, ``probability``,
                 ``delay_seconds`` or ``disconnect_after_bytes``, or a fault that does nothing.
         """
         from kvsmock.media.fragments import ERROR_NAMES  # media loads on first use
 
+        for name, value in (
+            ("operation", operation),
+            ("error", error),
+            ("message", message),
+            ("service", service),
+            ("stream", stream),
+            ("channel", channel),
+        ):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{name} must be a str or None, not {value!r}")
+        if ack_error is not None and (
+            isinstance(ack_error, bool) or not isinstance(ack_error, int)
+        ):
+            raise TypeError(f"ack_error must be an int error id, not {ack_error!r}")
         if service is not None and service not in _model.SERVICE_NAMES.values():
             raise ValueError(f"unknown service {service!r}")
         if operation == PUT_MEDIA:

@@ -270,6 +270,30 @@ def test_put_media_fault_fields_are_checked(mock: KinesisVideoMock) -> None:
         mock.faults.add("PutMedia", error="ClientLimitExceededException", service="kinesisvideo")
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"stream": ["cam"]},
+        {"stream": 5},
+        {"channel": {"name": "cam"}},
+        {"message": 5},
+        {"error": ["ClientLimitExceededException"]},
+    ],
+)
+def test_fault_fields_of_the_wrong_type_are_a_type_error(
+    mock: KinesisVideoMock, fields: Any
+) -> None:
+    """Were accepted (or an unhashable-type TypeError); a wrong ``stream`` / ``channel`` then
+    made every matching call raise AttributeError out of the pipeline."""
+    base = {"error": "ClientLimitExceededException"}
+    with pytest.raises(TypeError, match="must be a str or None"):
+        mock.faults.add("GetDataEndpoint", **{**base, **fields})
+    assert list(mock.faults) == []
+    assert endpoint().startswith("https://")
+    with pytest.raises(TypeError, match="ack_error must be an int"):
+        mock.faults.add("PutMedia", ack_error=4000.0)  # type: ignore[arg-type]
+
+
 def test_put_media_delay_seconds_waits_in_process_and_over_http() -> None:
     with mock_kinesisvideo() as m:  # real time: sleeping is real time
         create_stream()

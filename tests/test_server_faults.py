@@ -78,6 +78,21 @@ def test_faults_are_removed_one_or_all(server: ThreadedServer) -> None:
         ({"operation": "ListStreams", "colour": "red"}, "unexpected keyword argument 'colour'"),
         ([1, 2], "the body must be a JSON object"),
         ("{not json", "Expecting property name"),
+        ("[" * 100_000, "not valid JSON"),  # was a RecursionError: 500 and a traceback
+        (  # was accepted, then every matching call failed with AttributeError (500)
+            {"operation": "GetDataEndpoint", "error": "ClientLimitExceededException", "stream": 5},
+            "stream must be a str or None, not 5",
+        ),
+        (
+            {"operation": "GetDataEndpoint", "error": "x", "channel": ["cam"]},
+            "channel must be a str or None",
+        ),
+        (
+            {"operation": "GetDataEndpoint", "error": "ClientLimitExceededException", "message": 5},
+            "message must be a str or None, not 5",
+        ),
+        ({"operation": "GetDataEndpoint", "error": ["x"]}, "error must be a str or None"),
+        ({"operation": "PutMedia", "ack_error": 4000.0}, "ack_error must be an int error id"),
     ],
 )
 def test_bad_fault_fields_get_400_and_the_server_keeps_serving(
@@ -122,3 +137,15 @@ def test_put_media_faults_over_http(server: ThreadedServer) -> None:
     assert (
         sum('"PERSISTED"' in line for line in put_media(server.endpoint_url, "cam", H264.data)) == 3
     )
+
+
+def test_a_get_media_body_nested_too_deep_is_a_400(server: ThreadedServer) -> None:
+    """Was a RecursionError in the live-GetMedia path: 500 InternalFailure and a traceback."""
+    kv = client("kinesisvideo", server.endpoint_url)
+    kv.create_stream(StreamName="cam")
+    url = data_endpoint(server.endpoint_url, "cam", "GET_MEDIA")
+    for body in (b"[" * 100_000, b'{"StreamName": "cam", "StartSelector": ' + b"[" * 100_000):
+        answer = requests.post(f"{url}/getMedia", data=body, timeout=10)
+        assert answer.status_code == 400
+        assert answer.headers["x-amzn-ErrorType"].startswith("InvalidArgumentException")
+    assert kv.list_streams()["StreamInfoList"][0]["StreamName"] == "cam"

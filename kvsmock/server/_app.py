@@ -304,7 +304,7 @@ class _Server:
 
         try:
             params = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # the pipeline answers InvalidArgumentException
             params = None
         reply, last = await self.run(first)
         selector = (params or {}).get("StartSelector") if isinstance(params, dict) else None
@@ -440,6 +440,8 @@ class _Server:
                 if not isinstance(fields, dict):
                     raise ValueError("the body must be a JSON object of mock.faults.add fields")
                 fault = faults.add(**fields)
+            except RecursionError:  # absurdly deep nesting
+                return web.json_response({"message": "the body is not valid JSON"}, status=400)
             except (ValueError, TypeError) as e:  # JSONDecodeError is a ValueError
                 return web.json_response({"message": str(e)}, status=400)
             return web.json_response({"Fault": fault.as_dict()}, status=201)

@@ -449,7 +449,7 @@ class SignalingRelay:
     async def _message(self, peer: _Peer, text: str) -> None:
         try:
             message = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             log.info("signaling: a frame that is not JSON ignored")
             return  # no correlationId to answer to
         if not isinstance(message, dict):
