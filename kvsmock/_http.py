@@ -86,6 +86,8 @@ PUT_MEDIA_PATH = "/putMedia"
 #: The service whose error shapes give PutMedia's HTTP statuses and message member.
 ERROR_SERVICE = "kinesis-video-media"
 TIMECODE_TYPES = ("ABSOLUTE", "RELATIVE")
+#: The latest producer start timestamp ingestion takes (:data:`kvsmock._clock.LATEST`).
+_LATEST_EPOCH_SECONDS = _clock.LATEST_MS / 1000
 
 _lock = threading.RLock()
 #: The class whose ``send`` kvsmock replaced, and the ``send`` it replaced.
@@ -220,10 +222,16 @@ def put_media_headers(headers: Any, request_id: str) -> Union[PutMediaHeaders, _
         problems.append(_problem(None, "producerStartTimestamp", "Member must not be null"))
     else:
         try:
-            seconds = float(start)
+            # ASCII only, no "1_000": float() takes both, the service's numbers do not
+            seconds = float(start) if start.isascii() and "_" not in start else None
         except ValueError:
             seconds = None
-        if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        if (
+            seconds is None
+            or not math.isfinite(seconds)
+            or seconds < 0
+            or seconds > _LATEST_EPOCH_SECONDS  # ingestion could not make a timestamp of it
+        ):
             problems.append(
                 _problem(start, "producerStartTimestamp", "Member must be epoch seconds")
             )

@@ -196,6 +196,24 @@ def test_put_media_header_errors_and_unknown_streams(url: str) -> None:
     assert missing.headers["x-amzn-ErrorType"].startswith("ResourceNotFoundException")
 
 
+@pytest.mark.parametrize("start", ["1e12", "253402300800", "1_767_225_600"])
+def test_a_producer_start_timestamp_out_of_range_is_a_400_before_any_ack(
+    url: str, start: str
+) -> None:
+    """Was 200 with one ERROR 4008 STREAM_NOT_ACTIVE ack over the server (in-process through
+    ``requests`` a 400 for the first two, and ``1_767_225_600`` taken as a number)."""
+    endpoint = data_endpoint(url, "cam", "PUT_MEDIA") + "/putMedia"
+    headers = {**put_media_headers("cam"), "x-amzn-producer-start-timestamp": start}
+    header, clusters = sample_parts()
+    bad = requests.post(endpoint, data=header + clusters[0], headers=headers, timeout=10)
+    assert bad.status_code == 400
+    assert bad.json()["Message"] == (
+        f"1 validation error detected: Value '{start}' at 'producerStartTimestamp' failed to "
+        "satisfy constraint: Member must be epoch seconds"
+    )
+    assert len(put_media(url, "cam", header + clusters[0])) == 3  # still serving
+
+
 def _consume(endpoint: str, selector: Dict[str, Any], out: List[Tuple[float, bytes]]) -> None:
     media = client("kinesis-video-media", endpoint)
     payload = media.get_media(StreamName="cam", StartSelector=selector)["Payload"]
