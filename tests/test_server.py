@@ -9,7 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
-from typing import Any, Iterator
+from typing import Any, Dict, Iterator
 
 import pytest
 import requests
@@ -29,7 +29,7 @@ from server_support import (
 )
 
 from kvsmock import mock_kinesisvideo
-from kvsmock.server import MAX_BODY_BYTES, ThreadedServer
+from kvsmock.server import MAX_BODY_BYTES, CameraOptions, ThreadedServer
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +119,10 @@ def test_serve_rejects_bad_options_and_a_taken_port() -> None:
             ["--camera", "cam", "--camera-size", "321x240"],
             "kvsmock: bad camera option: width must be an even int from 16 to 4096, not 321",
         ),
+        (  # was served: the stream made in a store of a region no client can name
+            ["--camera", "cam", "--camera-region", "nowhere-1"],
+            "kvsmock: bad camera option: unknown AWS region 'nowhere-1'",
+        ),
     ],
 )
 def test_serve_rejects_bad_camera_options(args: list[str], message: str) -> None:
@@ -132,6 +136,29 @@ def test_serve_rejects_bad_camera_options(args: list[str], message: str) -> None
     assert bad.returncode == 2
     assert message in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        # each was served: streams 'c', 'a', 'm'; a stream named 'bad name!' or 5 that made
+        # every ListStreams a 500 InternalFailure; an AttributeError; an unknown region
+        ({"cameras": "cam"}, TypeError, "cameras must be a tuple of stream names"),
+        ({"cameras": ("bad name!",)}, ValueError, "a camera's stream name must be 1-256"),
+        ({"cameras": (5,)}, ValueError, "a camera's stream name must be 1-256"),
+        ({"cameras": ("cam",), "camera": {"fps": 5}}, TypeError, "camera must be a kvsmock"),
+        (
+            {"cameras": ("cam",), "camera": CameraOptions(region="nowhere-1")},
+            ValueError,
+            "unknown AWS region 'nowhere-1'",
+        ),
+    ],
+)
+def test_threaded_server_rejects_bad_camera_options(
+    options: Dict[str, Any], error: type, message: str
+) -> None:
+    with pytest.raises(error, match=message), ThreadedServer(**options):
+        pass
 
 
 # -- the control plane through the pipeline ----------------------------------------------------

@@ -97,13 +97,32 @@ def attach_cameras(mock: ServedMock, options: ServerOptions) -> List[Any]:
     ``options.camera.region``) and attach a simulated camera to it; returns the cameras.
 
     Raises:
-        ValueError: a bad camera size, rate, codec or fragment length.
+        ValueError: a bad camera size, rate, codec or fragment length, a stream name that
+            breaks CreateStream's rule (1-256 of ``[a-zA-Z0-9_.-]``), an unknown region.
+        TypeError: ``cameras`` not a tuple or list of names, ``camera`` not a
+            :class:`CameraOptions`.
         kvsmock.media.archive.MediaExtraMissing: PyAV is not installed.
     """
-    from kvsmock import _clock
+    from kvsmock import _clock, _scope
     from kvsmock.errors import ServiceError
-    from kvsmock.media import camera
+    from kvsmock.media import camera, fragments
 
+    # Checked before any stream is made: a bad name would be stored and then fail every
+    # listing (ModelConformanceError); a str would feed one stream per character.
+    if not isinstance(options.cameras, (tuple, list)):
+        raise TypeError(f"cameras must be a tuple of stream names, not {options.cameras!r}")
+    for name in options.cameras:
+        problems = fragments.stream_problems(name, None) if isinstance(name, str) else ["x"]
+        if problems:
+            raise ValueError(
+                f"a camera's stream name must be 1-256 letters, digits, '_', '.' or '-', "
+                f"not {name!r}"
+            )
+    if not isinstance(options.camera, CameraOptions):
+        raise TypeError(
+            f"camera must be a kvsmock.server.CameraOptions, not {type(options.camera).__name__}"
+        )
+    _scope.check_region(options.camera.region)
     found: List[Any] = []
     settings = options.camera
     for name in options.cameras:
