@@ -414,13 +414,15 @@ class KinesisVideoMock:
         The stream is looked up as by :meth:`put_media`.
 
         Raises:
-            kvsmock.ServiceError: ``ResourceNotFoundException`` for an unknown stream.
+            kvsmock.ServiceError: ``ResourceNotFoundException`` for an unknown stream,
+                ``InvalidArgumentException`` for a name or ARN PutMedia would refuse.
             TypeError: a size, rate, codec or ``fragment_seconds`` of the wrong type.
             ValueError: a bad size, rate, codec or ``fragment_seconds`` (0-10); an unknown
                 region, a malformed account id or ARN.
         """
         from kvsmock.media import camera
 
+        camera.check_stream(StreamName, StreamARN)  # before the store is looked up
         return camera.attach(
             self._existing_store(account_id, region, StreamARN),
             stream_name=StreamName,

@@ -275,6 +275,29 @@ def test_camera_refuses_bad_arguments(
         kvsmock.camera(StreamName="cam", **options)
 
 
+@pytest.mark.parametrize(
+    ("stream", "value"),
+    [
+        ({"StreamName": "bad name!"}, "'bad name!' at 'streamName'"),
+        ({"StreamName": 5}, "'5' at 'streamName'"),
+        ({"StreamName": "a" * 257}, "at 'streamName'"),
+        ({"StreamARN": "arn:aws:kinesisvideo:us-east-1:123456789012:stream/a b/1"}, "streamARN"),
+    ],
+)
+def test_camera_refuses_malformed_streams_as_put_media_does(
+    kvsmock: KinesisVideoMock, stream: Dict[str, Any], value: str
+) -> None:
+    """Were ResourceNotFoundException (put_media: InvalidArgumentException)."""
+    for call in (
+        lambda: kvsmock.camera(**stream),
+        lambda: kvsmock.put_media(Payload=b"", **stream),
+    ):
+        with pytest.raises(ServiceError, match="1 validation error detected: Value ") as e:
+            call()
+        assert e.value.code == "InvalidArgumentException"
+        assert value in str(e.value)
+
+
 def test_a_deleted_stream_drops_its_camera() -> None:
     with freeze_time(START) as clock, mock_kinesisvideo() as mock:
         arn = create_stream()

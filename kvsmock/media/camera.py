@@ -125,6 +125,23 @@ class Camera:
         return f"Camera({self.stream_arn!r}, {every}, {state})"
 
 
+def check_stream(stream_name: Optional[str], stream_arn: Optional[str]) -> None:
+    """Exactly one of name and ARN, within PutMedia's length and pattern, as
+    :func:`kvsmock.media.put_media` checks them (``InvalidArgumentException``, not "not
+    found")."""
+    from kvsmock.errors import invalid_argument
+    from kvsmock.media.fragments import stream_problems
+
+    if (stream_name is None) == (stream_arn is None):
+        raise invalid_argument("You must specify either streamName or streamARN, but not both.")
+    problems = stream_problems(stream_name, stream_arn)
+    if problems:
+        noun = "error" if len(problems) == 1 else "errors"
+        raise invalid_argument(
+            f"{len(problems)} validation {noun} detected: " + "; ".join(problems)
+        )
+
+
 def attach(
     store: Store,
     *,
@@ -143,7 +160,8 @@ def attach(
 
     Raises:
         kvsmock.ServiceError: ``ResourceNotFoundException`` for an unknown stream,
-            ``InvalidArgumentException`` without exactly one of name and ARN.
+            ``InvalidArgumentException`` without exactly one of name and ARN, or one that
+            breaks PutMedia's length and pattern (as :func:`kvsmock.media.put_media`).
         TypeError: an argument of the wrong type (``fps=29.97``, ``width="320"``).
         ValueError: ``fragment_seconds`` outside (0, 10] (PutMedia refuses longer
             fragments) or shorter than a frame; ``fps``, ``width``, ``height`` or ``codec``
@@ -151,11 +169,9 @@ def attach(
             sides 16-4096, ``"h264"`` or ``"h265"``).
         kvsmock.media.archive.MediaExtraMissing: PyAV is not installed.
     """
-    from kvsmock.errors import invalid_argument
     from kvsmock.media.pattern import check_picture, check_seconds, test_pattern
 
-    if (stream_name is None) == (stream_arn is None):
-        raise invalid_argument("You must specify either streamName or streamARN, but not both.")
+    check_stream(stream_name, stream_arn)
     check_seconds("fragment_seconds", fragment_seconds, 10)
     check_picture(fps, width, height, codec, audio)
     if fragment_seconds * fps < 1:  # also keeps each fragment at least 1 ms long
