@@ -487,3 +487,24 @@ def test_a_timecode_lower_than_an_earlier_payloads_is_error_4004(url: str) -> No
     assert acks[-1]["ErrorId"] == 4004
     assert acks[-1]["ErrorCode"] == "FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS"
     assert _fragment_count(url) == 1
+
+
+def test_a_live_get_media_of_a_camera_stream_ends_at_a_reset() -> None:
+    """Was: after ``POST /_kvsmock/reset`` the response sent nothing more and never ended
+    (the forgotten stream's camera kept "producing" in the old store, so it never went idle);
+    the consumer hung until its read timeout."""
+    from kvsmock.server import CameraOptions, ThreadedServer
+
+    options = CameraOptions(fragment_seconds=0.5)
+    with ThreadedServer(cameras=("cam",), camera=options, get_media_idle_seconds=1) as server:
+        endpoint = data_endpoint(server.endpoint_url, "cam", "GET_MEDIA")
+        media = client("kinesis-video-media", endpoint)  # read timeout 30 s
+        payload = media.get_media(StreamName="cam", StartSelector={"StartSelectorType": "NOW"})
+        body = payload["Payload"]
+        assert body.read(100)  # live: the latest fragment comes at once
+        started = time.monotonic()
+        requests.post(f"{server.endpoint_url}/_kvsmock/reset", timeout=10).raise_for_status()
+        body.read()  # ends: ReadTimeoutError before the fix
+        assert time.monotonic() - started < 5
+        listed = client("kinesisvideo", server.endpoint_url).list_streams()["StreamInfoList"]
+        assert [s["StreamName"] for s in listed] == ["cam"]  # created and fed again

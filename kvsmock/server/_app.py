@@ -294,7 +294,8 @@ class _Server:
         carries each new fragment until none has come for the idle time."""
         mock = self.mock
         headers = request.headers
-        store = mock.store_for(*_dispatch.identity(headers, mock))
+        identity = _dispatch.identity(headers, mock)
+        store = mock.store_for(*identity)
         service_id = "kinesis-video-media"
 
         def first() -> Tuple[_protocol.HttpReply, Optional[int]]:
@@ -325,6 +326,8 @@ class _Server:
             deadline = loop.time() + self.idle_seconds
             while loop.time() < deadline and not self.closing.is_set():
                 await asyncio.sleep(_FOLLOW_POLL_SECONDS)
+                if mock.store_for(*identity) is not store:
+                    break  # a reset forgot the stream (its camera would go on in the old store)
                 if await self.run(_last_fragment, store, params) == last:
                     continue
                 reply, last = await self.run(
