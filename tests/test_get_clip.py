@@ -96,6 +96,31 @@ def test_clip_of_part_of_the_range(mock: KinesisVideoMock) -> None:
     assert probe(body)[0] == 60
 
 
+def test_clip_of_back_to_back_uploads_with_audio(mock: KinesisVideoMock) -> None:
+    """A producer that restarts where (or before) the last upload ended: the muxer takes
+    each track's frames in decode order (found by a new user's trial: FFmpeg refused the
+    AAC priming samples of the second upload, placed before its start, with error 22)."""
+    create_stream()
+    for offset in (0, 4):  # back to back
+        at = START + dt.timedelta(seconds=offset)
+        mock.put_media(StreamName="cam", Payload=H264_AAC.data, ProducerStartTimestamp=at)
+    body = client().get_clip(StreamName="cam", ClipFragmentSelector=selector())["Payload"]
+    video, audio, width, height, duration = probe(body.read())
+    assert (video, width, height) == (2 * H264_AAC.video_frames, 320, 240)
+    assert 2 * H264_AAC.audio_frames - 2 <= audio <= 2 * H264_AAC.audio_frames
+    assert duration == pytest.approx(8, abs=0.2)
+
+
+def test_clip_of_overlapping_uploads_plays_the_first_whole(mock: KinesisVideoMock) -> None:
+    create_stream()
+    for offset in (0, 5):  # fragments at 0, 2, 4 s, then 5, 7, 9 s: 5-6 s overlaps 4-6 s
+        at = START + dt.timedelta(seconds=offset)
+        mock.put_media(StreamName="cam", Payload=H264.data, ProducerStartTimestamp=at)
+    body = client().get_clip(StreamName="cam", ClipFragmentSelector=selector())["Payload"]
+    # 0-6 s whole (60 frames at 10 fps), then from the next key frame, at 7 s: 40 more.
+    assert probe(body.read())[:2] == (100, 0)
+
+
 def test_clip_limits() -> None:
     fragments = [type("F", (), {"size": 40 * 1024 * 1024})() for _ in range(5)]
     assert len(archive.clip_fragments(fragments)) == 2  # type: ignore[arg-type]

@@ -33,6 +33,7 @@ from typing import (
     NamedTuple,
     Optional,
     Sequence,
+    Set,
     Tuple,
 )
 
@@ -309,6 +310,7 @@ def _mux(
     import av
 
     out = io.BytesIO()
+    overlap = _Overlap()
     try:
         with av.open(out, "w", format=container_format, options=options) as target:
             mapping: Dict[int, Any] = {}
@@ -326,11 +328,41 @@ def _mux(
                     if not mapping:
                         raise MediaDataError(f"the fragment has no track {track}")
                 for packet, number in _piece_packets(piece, probe, mapping):
+                    if not overlap.keep(packet, number):
+                        continue
                     packet.stream = mapping[number]
                     target.mux(packet)
     except av.FFmpegError as e:
         raise MediaDataError(str(e)) from e
     return out.getvalue()
+
+
+class _Overlap:
+    """Which frames of consecutive fragments a muxer can take: FFmpeg's muxers refuse a
+    decode time that is not after the last one of its track, which happens where fragments
+    overlap (a producer restarted before the previous one's end, or the AAC encoder's
+    priming samples placed before a fragment's start). Such a frame is left out, and after
+    it every frame of that track up to the next key frame (the frames that depend on it):
+    the earlier fragment plays whole, the later one from its first key frame after it."""
+
+    def __init__(self) -> None:
+        self.last: Dict[int, Fraction] = {}
+        self.waiting: Set[int] = set()
+
+    def keep(self, packet: Any, track: int) -> bool:
+        if packet.dts is None:
+            return True
+        at = Fraction(int(packet.dts)) * packet.time_base
+        last = self.last.get(track)
+        if last is not None and at <= last:
+            self.waiting.add(track)
+            return False
+        if track in self.waiting:
+            if not packet.is_keyframe:
+                return False
+            self.waiting.discard(track)
+        self.last[track] = at
+        return True
 
 
 def top_level_boxes(data: bytes) -> Iterator[Tuple[bytes, bytes]]:
