@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import signal
 import socket
 import subprocess
@@ -136,6 +137,32 @@ def test_serve_rejects_bad_camera_options(args: list[str], message: str) -> None
     assert bad.returncode == 2
     assert message in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [  # found by a new user's trial: accepted (idle nan/-1), or a raw OverflowError (port)
+        ({"port": -1}, ValueError, "port must be an int from 0 to 65535, not -1"),
+        ({"port": "80"}, TypeError, "port must be an int from 0 to 65535, not '80'"),
+        ({"workers": 0}, ValueError, "workers must be an int from 1 to 1024, not 0"),
+        (
+            {"get_media_idle_seconds": float("nan")},
+            ValueError,
+            "get_media_idle_seconds must be a finite number of seconds >= 0, not nan",
+        ),
+        (
+            {"get_media_idle_seconds": -1},
+            ValueError,
+            "get_media_idle_seconds must be a finite number of seconds >= 0, not -1",
+        ),
+        ({"transition_seconds": "1"}, TypeError, "transition_seconds must be a number"),
+    ],
+)
+def test_threaded_server_rejects_bad_numbers(
+    options: Dict[str, Any], error: type, message: str
+) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        ThreadedServer(**options)
 
 
 @pytest.mark.parametrize(

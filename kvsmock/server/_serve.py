@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import math
 import shutil
 import ssl
 import tempfile
@@ -90,6 +91,28 @@ class ServerOptions:
     #: Names of streams fed by a simulated camera (created when missing; again after a reset).
     cameras: Tuple[str, ...] = ()
     camera: CameraOptions = dataclasses.field(default_factory=CameraOptions)
+
+    def __post_init__(self) -> None:
+        """Check the numbers the CLI's parser checks for ``kvsmock serve``, for
+        :class:`ThreadedServer` too.
+
+        Raises:
+            TypeError: ``port`` or ``workers`` not an int, a number of seconds not a number.
+            ValueError: ``port`` outside 0-65535, ``workers`` under 1, a number of seconds
+                negative or not finite.
+        """
+        for name, low, high in (("port", 0, 65535), ("workers", 1, 1024)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be an int from {low} to {high}, not {value!r}")
+            if not low <= value <= high:
+                raise ValueError(f"{name} must be an int from {low} to {high}, not {value!r}")
+        for name in ("transition_seconds", "get_media_idle_seconds"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"{name} must be a number of seconds, not {value!r}")
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number of seconds >= 0, not {value!r}")
 
 
 def attach_cameras(mock: ServedMock, options: ServerOptions) -> List[Any]:
