@@ -183,20 +183,31 @@ def test_faults_are_plain_fields(mock: KinesisVideoMock) -> None:
     assert shown["fired"] == 0 and shown["probability"] == 1.0
 
 
-def test_hls_segment_body_drops_after_n_bytes(mock: KinesisVideoMock) -> None:
+def _session_url(mock: KinesisVideoMock, protocol: str) -> str:
+    """An ON_DEMAND HLS or DASH session URL of the H.264 sample, put at ``START``."""
     mock.put_media(StreamName="cam", Payload=H264.data, ProducerStartTimestamp=START)
-    archived = data_client("kinesis-video-archived-media", api="GET_HLS_STREAMING_SESSION_URL")
-    url = archived.get_hls_streaming_session_url(
+    archived = data_client(
+        "kinesis-video-archived-media", api=f"GET_{protocol}_STREAMING_SESSION_URL"
+    )
+    session_url = getattr(archived, f"get_{protocol.lower()}_streaming_session_url")
+    url: str = session_url(
         StreamName="cam",
         PlaybackMode="ON_DEMAND",
-        HLSFragmentSelector={
-            "FragmentSelectorType": "PRODUCER_TIMESTAMP",
-            "TimestampRange": {
-                "StartTimestamp": START - dt.timedelta(seconds=1),
-                "EndTimestamp": START + dt.timedelta(seconds=30),
-            },
+        **{
+            f"{protocol}FragmentSelector": {
+                "FragmentSelectorType": "PRODUCER_TIMESTAMP",
+                "TimestampRange": {
+                    "StartTimestamp": START - dt.timedelta(seconds=1),
+                    "EndTimestamp": START + dt.timedelta(seconds=30),
+                },
+            }
         },
-    )["HLSStreamingSessionURL"]
+    )[f"{protocol}StreamingSessionURL"]
+    return url
+
+
+def test_hls_segment_body_drops_after_n_bytes(mock: KinesisVideoMock) -> None:
+    url = _session_url(mock, "HLS")
     segment = url.replace("getHLSMasterPlaylist.m3u8", "getMP4MediaFragment.mp4")
     segment += "&SequenceNumber=0"
     whole = requests.get(segment, timeout=5)
@@ -308,19 +319,7 @@ def test_put_media_delay_seconds_waits_in_process_and_over_http() -> None:
 
 
 def _dash_segment(mock: KinesisVideoMock) -> str:
-    mock.put_media(StreamName="cam", Payload=H264.data, ProducerStartTimestamp=START)
-    archived = data_client("kinesis-video-archived-media", api="GET_DASH_STREAMING_SESSION_URL")
-    url: str = archived.get_dash_streaming_session_url(
-        StreamName="cam",
-        PlaybackMode="ON_DEMAND",
-        DASHFragmentSelector={
-            "FragmentSelectorType": "PRODUCER_TIMESTAMP",
-            "TimestampRange": {
-                "StartTimestamp": START - dt.timedelta(seconds=1),
-                "EndTimestamp": START + dt.timedelta(seconds=30),
-            },
-        },
-    )["DASHStreamingSessionURL"]
+    url = _session_url(mock, "DASH")
     manifest = requests.get(url, timeout=5).text
     media = re.search(r'media="([^"]+)"', manifest)
     assert media is not None, manifest

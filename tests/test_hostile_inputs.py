@@ -363,15 +363,7 @@ def test_nested_unknown_size_masters_are_bounded_explicitly(mock: KinesisVideoMo
     problem = _mkv.parse(payload).problem
     assert problem is not None and problem.kind == "invalid"
     assert f"nested deeper than {_mkv.MAX_DEPTH} levels" in problem.message
-    before = stored_numbers(mock)
-    acks = mock.put_media(StreamName="cam", Payload=payload)
-    assert [(a["EventType"], a.get("ErrorId")) for a in acks] == [
-        ("BUFFERING", None),
-        ("RECEIVED", None),
-        ("PERSISTED", None),
-        ("ERROR", 4006),
-    ]
-    assert len(stored_numbers(mock)) == len(before) + 1
+    _assert_first_stored_then_invalid_mkv_data(mock, payload)
 
 
 def test_nesting_within_the_bound_is_read(mock: KinesisVideoMock) -> None:
@@ -387,10 +379,15 @@ def test_a_block_shorter_than_its_header_is_invalid_mkv_data(mock: KinesisVideoM
     # negative size, and packing it raised struct.error out of put_media.
     head, body, _ = _head_and_body()
     short = bytes([0xA3, 0x82, 0x81, 0x00])
+    payload = head + _mkv.cluster(2000, body) + _mkv.cluster(4000, short)
+    _assert_first_stored_then_invalid_mkv_data(mock, payload)
+
+
+def _assert_first_stored_then_invalid_mkv_data(mock: KinesisVideoMock, payload: bytes) -> None:
+    """The payload's first cluster is acknowledged and stored, then ERROR 4006
+    (INVALID_MKV_DATA) ends it."""
     before = stored_numbers(mock)
-    acks = mock.put_media(
-        StreamName="cam", Payload=head + _mkv.cluster(2000, body) + _mkv.cluster(4000, short)
-    )
+    acks = mock.put_media(StreamName="cam", Payload=payload)
     assert [(a["EventType"], a.get("ErrorId")) for a in acks] == [
         ("BUFFERING", None),
         ("RECEIVED", None),
