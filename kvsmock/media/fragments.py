@@ -327,12 +327,13 @@ class Upload:
         self.previous_ms: Optional[int] = None
         self.reserved: List[Tuple[int, int]] = []
 
-    def reserve(self, store: Store, timecode_ms: int) -> int:
-        """A fragment number for a cluster that has started arriving (its BUFFERING ack)."""
+    def reserve(self, store: Store, timecode_ms: int) -> Dict[str, Any]:
+        """The BUFFERING ack of a cluster that has started arriving, under a fragment number
+        reserved for it (ingestion stores the cluster under that number)."""
         with store.lock:
             number = media_state(store).next_number(store.rng)
         self.reserved.append((timecode_ms, number))
-        return number
+        return _ack("BUFFERING", timecode_ms, str(number))
 
     def release(self, store: Store) -> None:
         """The upload ended: give back the number of a cluster that never completed, so a

@@ -250,9 +250,9 @@ class _Server:
                         break
                 timecode = cutter.started()
                 if timecode is not None:  # a cluster started arriving: BUFFERING now
-                    number = str(upload.reserve(store, timecode))
-                    early.add(number)
-                    await response.write(ack_lines([_buffering(timecode, number)]))
+                    buffering = upload.reserve(store, timecode)
+                    early.add(buffering["FragmentNumber"])
+                    await response.write(ack_lines([buffering]))
             if not ended:
                 payload = cutter.finish()
                 if payload is not None:
@@ -460,11 +460,6 @@ class _Server:
         return web.json_response(
             {"message": f"{request.method} is not allowed on {path}"}, status=405
         )
-
-
-def _buffering(timecode_ms: int, number: str) -> Dict[str, Any]:
-    """The BUFFERING ack of a cluster that started arriving (as ingestion writes it)."""
-    return {"EventType": "BUFFERING", "FragmentTimecode": timecode_ms, "FragmentNumber": number}
 
 
 def _is_signaling(request: web.Request, target: _routes.Target) -> bool:
